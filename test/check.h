@@ -1,0 +1,46 @@
+// check.h: the one comparison every test uses, plus where the tests find their data.
+// check_tensor names the tensor, reports the max abs error, the max relative error
+// and the first index out of tolerance, and fails through doctest's CHECK.
+// Tolerances, with reasons (pass one of these, never an ad-hoc number):
+#pragma once
+#include <doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+// one layer against PyTorch, float32 both sides: rounding differences only
+constexpr float TOL_LAYER = 1e-5f;
+// the whole small model against PyTorch: errors add up over L blocks and a softmax
+constexpr float TOL_MODEL = 1e-4f;
+
+// |got - want| <= tol * (1 + |want|) elementwise: absolute near zero, relative for large values.
+inline bool check_tensor(const char* name, const float* got, const float* want, size_t n, float tol) {
+    double max_abs = 0, max_rel = 0;
+    size_t bad = n;  // first index out of tolerance
+    for (size_t i = 0; i < n; i++) {
+        double d = std::fabs((double)got[i] - (double)want[i]);
+        if (!(d <= tol * (1.0 + std::fabs((double)want[i]))) && bad == n) bad = i;  // NaN is bad too
+        if (d > max_abs || std::isnan(d)) max_abs = d;
+        double r = d / (std::fabs((double)want[i]) + 1e-12);
+        if (r > max_rel && std::fabs(want[i]) > 1e-6) max_rel = r;
+    }
+    std::string msg = std::string(name) + ": n=" + std::to_string(n) + " max_abs=" + std::to_string(max_abs) +
+                      " max_rel=" + std::to_string(max_rel);
+    if (bad != n)
+        msg += " first bad index " + std::to_string(bad) + ": got " + std::to_string(got[bad]) + " want " +
+               std::to_string(want[bad]);
+    INFO(msg);
+    CHECK(bad == n);
+    return bad == n;
+}
+
+// ../shared beside the checkout (CI and the development machines), or $SCRATCHGPT_SHARED.
+inline std::string shared_dir() {
+    const char* env = std::getenv("SCRATCHGPT_SHARED");
+    return env ? std::string(env) : std::string("../shared");
+}
+
+// A fresh empty directory under /tmp for a test's files; never the working directory.
+std::string temp_dir(const char* tag);
