@@ -7,7 +7,11 @@ ifeq ($(DEBUG),1)
 OPT       := -O0 -g -fsanitize=address,undefined
 LDLIBS    += -fsanitize=address,undefined
 endif
-CXXFLAGS  := -std=c++17 $(OPT) -Wall -Wextra -I/usr/include/eigen3 -I/usr/include/doctest -MMD -MP
+CXXFLAGS  := -std=c++17 $(OPT) -Wall -Wextra -isystem /usr/include/eigen3 -isystem /usr/include/doctest -MMD -MP
+# g++ 12 reports a false "maybe-uninitialized" inside Eigen's AVX-512 kernels
+ifneq ($(findstring clang,$(CXX)),clang)
+CXXFLAGS  += -Wno-maybe-uninitialized
+endif
 ifeq ($(NO_OMP),1)
 CXXFLAGS  += -DNO_OMP -Wno-unknown-pragmas
 else

@@ -18,3 +18,9 @@ using Mat      = Eigen::Map<Eigen::MatrixXf>;        // writable matrix view
 using ConstMat = Eigen::Map<const Eigen::MatrixXf>;  // read-only matrix view
 using Vec      = Eigen::Map<Eigen::VectorXf>;        // writable vector view
 using ConstVec = Eigen::Map<const Eigen::VectorXf>;  // read-only vector view
+
+// A view that skips through memory: column j starts `stride` floats after column j-1.
+// Attention uses it to see one head's q, k or v inside the (B,T,3C) qkv buffer:
+// rows = the hs channels of that head, columns = positions, stride = 3C.
+using StridedMat      = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
+using ConstStridedMat = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;

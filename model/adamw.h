@@ -1,0 +1,28 @@
+// adamw.h: the optimizer, plus global-norm gradient clipping.
+//   AdamW (PyTorch's operation order, t counts from 1):
+//     p *= 1 - lr*wd                          decoupled weight decay (0 for biases and LayerNorm)
+//     m = beta1 m + (1-beta1) g               first moment
+//     v = beta2 v + (1-beta2) g^2             second moment
+//     p -= lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)    bias-corrected step
+//   clipping: norm = sqrt(sum g^2) over ALL parameters; if norm > max, g *= max/(norm+1e-6)
+// m and v are buffers of the parameters' layout, kept between steps.
+// PyTorch: torch.optim.AdamW, torch.nn.utils.clip_grad_norm_
+//   https://pytorch.org/docs/stable/generated/torch.optim.AdamW.html
+#pragma once
+#include <cstddef>  // size_t
+
+struct AdamWConfig {
+    float beta1 = 0.9f;          // first-moment decay
+    float beta2 = 0.95f;         // second-moment decay (llm.c's train_gpt2.c uses 0.999)
+    float eps = 1e-8f;           // keeps the step finite where v is 0
+    float weight_decay = 0.0f;   // applied only to 2-D weights and embeddings (see tensors.h)
+};
+
+// One AdamW step over n parameters, with weight decay wd for this tensor. t is the step, from 1.
+// params (n)  grads (n)  m (n)  v (n)
+void adamw_update(float* params, const float* grads, float* m, float* v, size_t n, float lr,
+                  const AdamWConfig& cfg, float wd, int t);
+// sqrt(sum g^2) over n gradients, accumulated in double, in a fixed order at any thread count.
+double grad_norm(const float* grads, size_t n);
+// grads *= max_norm/(norm+1e-6) when that factor is below 1 (as clip_grad_norm_); max_norm <= 0: no clipping.
+void clip_grads(float* grads, size_t n, double norm, float max_norm);

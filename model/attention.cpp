@@ -1,0 +1,84 @@
+// attention.cpp: causal multi-head self-attention as per-head GEMMs. See attention.h.
+#include "attention.h"
+#include "views.h"  // Mat, ConstMat, StridedMat, ConstStridedMat
+
+#include <cmath>    // sqrt, exp
+#include <cstddef>  // size_t
+
+using Eigen::OuterStride;
+
+void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
+    const int hs = C / NH;  // head size
+    const float scale = 1.0f / std::sqrt((float)hs);
+    // every (b, head) is independent and owns its slice of out and att
+    #pragma omp parallel for collapse(2)
+    for (int b = 0; b < B; b++) {
+        for (int h = 0; h < NH; h++) {
+            const float* qkv_b = inp + (size_t)b * T * 3 * C;  // seek to inp[b,0,:]
+            ConstStridedMat Q(qkv_b + h * hs, hs, T, OuterStride<>(3 * C));          // (hs,T): column t = q_t
+            ConstStridedMat K(qkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));      // (hs,T): column t = k_t
+            ConstStridedMat V(qkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));  // (hs,T): column t = v_t
+            Mat A(att + ((size_t)b * NH + h) * T * T, T, T);  // (T,T): column t = att[b,h,t,:] over keys t2
+            StridedMat O(out + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
+
+            // att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+            A.noalias() = K.transpose() * Q;  // (T,hs)(hs,T) -> (T,T): A(t2,t) = k_t2 . q_t
+            // att = att.masked_fill(self.bias[:,:,:T,:T] == 0, float('-inf')); att = F.softmax(att, dim=-1)
+            for (int t = 0; t < T; t++) {
+                float* a = A.col(t).data();  // scores of query t over keys 0..T-1
+                float maxval = -INFINITY;
+                for (int t2 = 0; t2 <= t; t2++) maxval = std::max(maxval, a[t2] * scale);
+                double sum = 0.0;  // subtracting the max keeps exp from overflowing
+                for (int t2 = 0; t2 <= t; t2++) {
+                    a[t2] = std::exp(a[t2] * scale - maxval);
+                    sum += a[t2];
+                }
+                float inv = (float)(1.0 / sum);
+                for (int t2 = 0; t2 <= t; t2++) a[t2] *= inv;
+                for (int t2 = t + 1; t2 < T; t2++) a[t2] = 0.0f;  // masked future: weight exactly 0
+            }
+            // y = att @ v
+            O.noalias() = V * A;  // (hs,T)(T,T) -> (hs,T): out_t = sum_t2 A(t2,t) v_t2
+        }
+    }
+}
+
+void attention_backward(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
+                        int B, int T, int C, int NH) {
+    const int hs = C / NH;
+    const float scale = 1.0f / std::sqrt((float)hs);
+    // (b, head) owns its q,k,v columns of dinp: no two iterations write the same memory
+    #pragma omp parallel for collapse(2)
+    for (int b = 0; b < B; b++) {
+        for (int h = 0; h < NH; h++) {
+            const float* qkv_b = inp + (size_t)b * T * 3 * C;  // seek to inp[b,0,:]
+            float* dqkv_b = dinp + (size_t)b * T * 3 * C;      // seek to dinp[b,0,:]
+            ConstStridedMat Q(qkv_b + h * hs, hs, T, OuterStride<>(3 * C));          // (hs,T)
+            ConstStridedMat K(qkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));      // (hs,T)
+            ConstStridedMat V(qkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));  // (hs,T)
+            StridedMat dQ(dqkv_b + h * hs, hs, T, OuterStride<>(3 * C));             // (hs,T)
+            StridedMat dK(dqkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));         // (hs,T)
+            StridedMat dV(dqkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));     // (hs,T)
+            ConstMat A(att + ((size_t)b * NH + h) * T * T, T, T);                  // (T,T)
+            Mat dA(datt + ((size_t)b * NH + h) * T * T, T, T);                     // (T,T) scratch
+            ConstStridedMat dO(dout + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
+
+            // forward: O = V A, so dA = V^T dO and dV += dO A^T
+            dA.noalias() = V.transpose() * dO;   // (T,hs)(hs,T) -> (T,T)
+            dV.noalias() += dO * A.transpose();  // (hs,T)(T,T) -> (hs,T)
+            // forward: A = softmax(S) per column, so dS = A * (dA - sum_t2 A dA); scale folded in.
+            // dS overwrites dA in place; masked entries (A = 0) get dS = 0.
+            for (int t = 0; t < T; t++) {
+                const float* a = A.col(t).data();
+                float* da = dA.col(t).data();
+                double dot = 0.0;
+                for (int t2 = 0; t2 <= t; t2++) dot += (double)a[t2] * da[t2];
+                for (int t2 = 0; t2 <= t; t2++) da[t2] = scale * a[t2] * (da[t2] - (float)dot);
+                for (int t2 = t + 1; t2 < T; t2++) da[t2] = 0.0f;
+            }
+            // forward: S(t2,t) = scale k_t2 . q_t, so dQ += K dS and dK += Q dS^T (scale is in dS)
+            dQ.noalias() += K * dA;              // (hs,T)(T,T) -> (hs,T)
+            dK.noalias() += Q * dA.transpose();  // (hs,T)(T,T) -> (hs,T)
+        }
+    }
+}

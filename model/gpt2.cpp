@@ -1,0 +1,289 @@
+// gpt2.cpp: GPT-2 assembled from the layer files. See gpt2.h.
+// Memory: params/grads/m/v are four buffers of one layout; acts/grads_acts two of another.
+#include "gpt2.h"
+
+#include <cctype>   // tolower
+#include <cmath>    // sqrt
+#include <cstring>  // memset
+
+#include "attention.h"
+#include "checkpoint.h"  // llm.c's model file format
+#include "crossentropy.h"
+#include "dropout.h"
+#include "encoder.h"
+#include "gelu.h"
+#include "layernorm.h"
+#include "matmul.h"
+#include "residual.h"
+#include "rng.h"   // PyTorch-compatible normal_ for the initialisation
+#include "util.h"  // Error, UsageError
+
+// ----------------------------------------------------------------------------
+// per-layer views: layer l's slice of every per-layer tensor, for params and grads
+// alike (same layout), and for acts and grads_acts alike.
+
+struct LayerParams {
+    float *ln1w, *ln1b, *qkvw, *qkvb, *attprojw, *attprojb, *ln2w, *ln2b, *fcw, *fcb, *fcprojw, *fcprojb;
+};
+
+static LayerParams layer_params(const ParameterTensors& p, int C, int l) {
+    const size_t C_ = C;
+    return {layer_view(p.ln1w, l, C_),          layer_view(p.ln1b, l, C_),              // (C)
+            layer_view(p.qkvw, l, 3 * C_ * C_), layer_view(p.qkvb, l, 3 * C_),          // (3C,C) (3C)
+            layer_view(p.attprojw, l, C_ * C_), layer_view(p.attprojb, l, C_),          // (C,C) (C)
+            layer_view(p.ln2w, l, C_),          layer_view(p.ln2b, l, C_),              // (C)
+            layer_view(p.fcw, l, 4 * C_ * C_),  layer_view(p.fcb, l, 4 * C_),           // (4C,C) (4C)
+            layer_view(p.fcprojw, l, C_ * 4 * C_), layer_view(p.fcprojb, l, C_)};       // (C,4C) (C)
+}
+
+struct LayerActs {
+    float *ln1, *ln1_mean, *ln1_rstd, *qkv, *atty, *att, *attproj, *residual2, *ln2, *ln2_mean, *ln2_rstd, *fch,
+        *fch_gelu, *fcproj, *residual3;
+};
+
+// subtle: the per-layer stride uses the CURRENT (B,T), which may be smaller than the
+// allocated one; forward and backward use the same, so the slices agree.
+static LayerActs layer_acts(const ActivationTensors& a, const GPT2Config& c, int B, int T, int l) {
+    const size_t BT = (size_t)B * T, C = c.channels, NH = c.num_heads;
+    return {layer_view(a.ln1, l, BT * C),       layer_view(a.ln1_mean, l, BT),  layer_view(a.ln1_rstd, l, BT),
+            layer_view(a.qkv, l, BT * 3 * C),   layer_view(a.atty, l, BT * C),  layer_view(a.att, l, BT * NH * T),
+            layer_view(a.attproj, l, BT * C),   layer_view(a.residual2, l, BT * C),
+            layer_view(a.ln2, l, BT * C),       layer_view(a.ln2_mean, l, BT),  layer_view(a.ln2_rstd, l, BT),
+            layer_view(a.fch, l, BT * 4 * C),   layer_view(a.fch_gelu, l, BT * 4 * C),
+            layer_view(a.fcproj, l, BT * C),    layer_view(a.residual3, l, BT * C)};
+}
+
+// Dropout site k of this step: 0 = embeddings, 1 + 2l = attention branch, 2 + 2l = MLP branch.
+static uint64_t dropout_site_seed(const GPT2& model, int site) { return (model.dropout_seed << 16) + (uint64_t)site; }
+
+// ----------------------------------------------------------------------------
+// building
+
+static void allocate_parameters(GPT2& model) {
+    model.param_table = parameter_table(model.config);
+    model.num_parameters = table_size(model.param_table);
+    model.params_memory.assign(model.num_parameters, 0.0f);
+    model.grads_memory.assign(model.num_parameters, 0.0f);
+    point_tensors(model.params, model.params_memory.data(), model.param_table);
+    point_tensors(model.grads, model.grads_memory.data(), model.param_table);
+}
+
+void gpt2_build_from_checkpoint(GPT2& model, const std::string& path) {
+    std::vector<float> loaded;
+    checkpoint_load(path, model.config, loaded);
+    allocate_parameters(model);
+    model.params_memory.swap(loaded);  // same size: checkpoint_load sized it from the same table
+    point_tensors(model.params, model.params_memory.data(), model.param_table);
+}
+
+GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len, int vocab_size) {
+    GPT2Config c{};
+    std::string d;
+    for (char ch : desc) d += (char)std::tolower((unsigned char)ch);
+    int n = 0, consumed = 0;
+    if (std::sscanf(d.c_str(), "d%d%n", &n, &consumed) == 1 && consumed == (int)d.size() && n > 0) {
+        c.num_layers = n;                     // dN: N layers, N heads of 64 channels
+        c.num_heads = n;
+        c.channels = 64 * n;
+    } else if (std::sscanf(d.c_str(), "l%dh%dc%d%n", &c.num_layers, &c.num_heads, &c.channels, &consumed) == 3 &&
+               consumed == (int)d.size()) {
+        // lNhNcN: explicit layers, heads, channels
+    } else {
+        throw UsageError("-e " + desc + ": not a checkpoint file nor a descriptor like d4 or l4h4c128");
+    }
+    if (c.num_layers <= 0 || c.num_heads <= 0 || c.channels <= 0 || c.channels % c.num_heads != 0)
+        throw UsageError("-e " + desc + ": channels must be a positive multiple of heads");
+    c.max_seq_len = max_seq_len;
+    c.vocab_size = vocab_size;
+    c.padded_vocab_size = padded_vocab(vocab_size);
+    return c;
+}
+
+void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_seq_len, int vocab_size,
+                                uint64_t seed) {
+    model.config = gpt2_config_from_descriptor(desc, max_seq_len, vocab_size);
+    allocate_parameters(model);
+    const GPT2Config& c = model.config;
+    ParameterTensors& p = model.params;
+    // GPT-2's initialisation (nanoGPT's _init_weights): weights N(0, 0.02), the two projections
+    // into the residual stream N(0, 0.02/sqrt(2L)), biases 0, LayerNorm weights 1. One normal_
+    // call per tensor in table order, so PyTorch with the same seed draws the same numbers.
+    TorchGenerator gen;
+    torch_manual_seed(gen, seed);
+    const float std_residual = 0.02f / std::sqrt(2.0f * c.num_layers);
+    const size_t C = c.channels, L = c.num_layers;
+    torch_normal_(gen, p.wte, (size_t)c.vocab_size * C, 0.0f, 0.02f);  // real rows only; padding stays 0
+    torch_normal_(gen, p.wpe, (size_t)c.max_seq_len * C, 0.0f, 0.02f);
+    torch_normal_(gen, p.qkvw, L * 3 * C * C, 0.0f, 0.02f);
+    torch_normal_(gen, p.attprojw, L * C * C, 0.0f, std_residual);
+    torch_normal_(gen, p.fcw, L * 4 * C * C, 0.0f, 0.02f);
+    torch_normal_(gen, p.fcprojw, L * C * 4 * C, 0.0f, std_residual);
+    for (float* w : {p.ln1w, p.ln2w})
+        for (size_t i = 0; i < L * C; i++) w[i] = 1.0f;
+    for (size_t i = 0; i < C; i++) p.lnfw[i] = 1.0f;
+}
+
+// ----------------------------------------------------------------------------
+// forward
+
+void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T) {
+    const GPT2Config& c = model.config;
+    const int V = c.vocab_size, Vp = c.padded_vocab_size, L = c.num_layers, NH = c.num_heads, C = c.channels;
+    if (T > c.max_seq_len)
+        throw UsageError("sequence length " + std::to_string(T) + " exceeds the model's block size " +
+                         std::to_string(c.max_seq_len));
+    // activations: allocated once, for the first (B,T); later calls may be smaller, not larger
+    if (model.acts_memory.empty()) {
+        auto table = activation_table(c, B, T);
+        model.num_activations = table_size(table);
+        model.acts_memory.assign(model.num_activations, 0.0f);
+        point_tensors(model.acts, model.acts_memory.data(), table);
+        model.batch_size = B;
+        model.seq_len = T;
+    } else if (B > model.batch_size || T > model.seq_len) {
+        throw Error("model activations were allocated for B=" + std::to_string(model.batch_size) +
+                    " T=" + std::to_string(model.seq_len) + ", got B=" + std::to_string(B) + " T=" + std::to_string(T));
+    }
+    // every token id must index a real row of wte: an out-of-range id is a bad input, not a crash
+    for (size_t i = 0; i < (size_t)B * T; i++) {
+        if (inputs[i] < 0 || inputs[i] >= V || (targets && (targets[i] < 0 || targets[i] >= V)))
+            throw Error("token id " + std::to_string(targets && (targets[i] < 0 || targets[i] >= V) ? targets[i] : inputs[i]) +
+                        " is outside the model's vocabulary of " + std::to_string(V));
+    }
+    model.B = B;
+    model.T = T;
+    model.inputs.assign(inputs, inputs + (size_t)B * T);
+    model.has_targets = targets != nullptr;
+    if (targets) model.targets.assign(targets, targets + (size_t)B * T);
+    const float p_drop = model.training ? model.dropout : 0.0f;
+    const size_t BTC = (size_t)B * T * C;
+    ParameterTensors& params = model.params;
+    ActivationTensors& acts = model.acts;
+
+    encoder_forward(acts.encoded, inputs, params.wte, params.wpe, B, T, C);  // (B,T,C)
+    dropout_forward(acts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
+    for (int l = 0; l < L; l++) {
+        float* residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C)
+        LayerParams lp = layer_params(params, C, l);
+        LayerActs la = layer_acts(acts, c, B, T, l);
+        // x = x + self.attn(self.ln_1(x))
+        layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, residual, lp.ln1w, lp.ln1b, B, T, C);
+        matmul_forward(la.qkv, la.ln1, lp.qkvw, lp.qkvb, B, T, C, 3 * C);            // (B,T,3C)
+        attention_forward(la.atty, la.att, la.qkv, B, T, C, NH);                      // (B,T,C)
+        matmul_forward(la.attproj, la.atty, lp.attprojw, lp.attprojb, B, T, C, C);    // (B,T,C)
+        dropout_forward(la.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
+        residual_forward(la.residual2, residual, la.attproj, BTC);
+        // x = x + self.mlp(self.ln_2(x))
+        layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.residual2, lp.ln2w, lp.ln2b, B, T, C);
+        matmul_forward(la.fch, la.ln2, lp.fcw, lp.fcb, B, T, C, 4 * C);               // (B,T,4C)
+        gelu_forward(la.fch_gelu, la.fch, BTC * 4);
+        matmul_forward(la.fcproj, la.fch_gelu, lp.fcprojw, lp.fcprojb, B, T, 4 * C, C);  // (B,T,C)
+        dropout_forward(la.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
+        residual_forward(la.residual3, la.residual2, la.fcproj, BTC);
+    }
+    float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
+    layernorm_forward(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
+    // logits = self.lm_head(x), with lm_head's weight tied to wte
+    matmul_forward(acts.logits, acts.lnf, params.wte, nullptr, B, T, C, Vp);  // (B,T,Vp)
+    softmax_forward(acts.probs, acts.logits, B, T, V, Vp);                   // (B,T,Vp)
+    if (targets) {
+        crossentropy_forward(acts.losses, acts.probs, targets, B, T, Vp);  // (B,T)
+        double sum = 0.0;  // mean over (b,t), in double, in order
+        for (size_t i = 0; i < (size_t)B * T; i++) sum += acts.losses[i];
+        model.mean_loss = (float)(sum / ((double)B * T));
+    } else {
+        model.mean_loss = -1.0f;
+    }
+}
+
+// ----------------------------------------------------------------------------
+// backward
+
+void gpt2_zero_grad(GPT2& model) { std::memset(model.grads_memory.data(), 0, model.num_parameters * sizeof(float)); }
+
+void gpt2_backward(GPT2& model) {
+    if (!model.has_targets) throw Error("gpt2_backward: the last forward had no targets");
+    const GPT2Config& c = model.config;
+    const int B = model.B, T = model.T;
+    const int V = c.vocab_size, Vp = c.padded_vocab_size, L = c.num_layers, NH = c.num_heads, C = c.channels;
+    const size_t BTC = (size_t)B * T * C;
+    const float p_drop = model.training ? model.dropout : 0.0f;
+    // activation gradients: scratch for one backward pass, same layout as the activations.
+    // They are cleared here (not in zero_grad) because gradient accumulation runs several
+    // backward passes into the same parameter gradients.
+    if (model.grads_acts_memory.empty()) {
+        model.grads_acts_memory.assign(model.num_activations, 0.0f);
+        point_tensors(model.grads_acts, model.grads_acts_memory.data(), activation_table(c, model.batch_size, model.seq_len));
+    } else {
+        std::memset(model.grads_acts_memory.data(), 0, model.num_activations * sizeof(float));
+    }
+    ParameterTensors& params = model.params;
+    ParameterTensors& grads = model.grads;
+    ActivationTensors& acts = model.acts;
+    ActivationTensors& gacts = model.grads_acts;
+    const int* inputs = model.inputs.data();
+    const int* targets = model.targets.data();
+
+    // the loss is the mean over (b,t): each position's loss gets gradient 1/(B*T)
+    const float dloss_mean = 1.0f / ((float)B * T);
+    for (size_t i = 0; i < (size_t)B * T; i++) gacts.losses[i] = dloss_mean;
+    crossentropy_softmax_backward(gacts.logits, gacts.losses, acts.probs, targets, B, T, V, Vp);
+    matmul_backward(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp);
+    float* residual = layer_acts(acts, c, B, T, L - 1).residual3;    // (B,T,C)
+    float* dresidual = layer_acts(gacts, c, B, T, L - 1).residual3;  // (B,T,C)
+    layernorm_backward(dresidual, grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
+                       acts.lnf_rstd, B, T, C);
+    for (int l = L - 1; l >= 0; l--) {
+        residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;
+        dresidual = l == 0 ? gacts.encoded : layer_acts(gacts, c, B, T, l - 1).residual3;
+        LayerParams lp = layer_params(params, C, l);
+        LayerParams gp = layer_params(grads, C, l);
+        LayerActs la = layer_acts(acts, c, B, T, l);
+        LayerActs ga = layer_acts(gacts, c, B, T, l);
+        // the MLP half, in reverse
+        residual_backward(ga.residual2, ga.fcproj, ga.residual3, BTC);
+        dropout_backward(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
+        matmul_backward(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C);
+        gelu_backward(ga.fch, la.fch, ga.fch_gelu, BTC * 4);
+        matmul_backward(ga.ln2, gp.fcw, gp.fcb, ga.fch, la.ln2, lp.fcw, B, T, C, 4 * C);
+        layernorm_backward(ga.residual2, gp.ln2w, gp.ln2b, ga.ln2, la.residual2, lp.ln2w, la.ln2_mean, la.ln2_rstd,
+                           B, T, C);
+        // the attention half, in reverse
+        residual_backward(dresidual, ga.attproj, ga.residual2, BTC);
+        dropout_backward(ga.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
+        matmul_backward(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C);
+        attention_backward(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH);
+        matmul_backward(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C);
+        layernorm_backward(dresidual, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
+    }
+    dropout_backward(gacts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
+    encoder_backward(grads.wte, grads.wpe, gacts.encoded, inputs, B, T, C);
+}
+
+// ----------------------------------------------------------------------------
+// update and save
+
+void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t) {
+    if (model.m_memory.empty()) {  // lazily: inference never needs them
+        model.m_memory.assign(model.num_parameters, 0.0f);
+        model.v_memory.assign(model.num_parameters, 0.0f);
+    }
+    size_t offset = 0;
+    for (const ParameterInfo& e : model.param_table) {
+        float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
+        adamw_update(model.params_memory.data() + offset, model.grads_memory.data() + offset,
+                     model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t);
+        offset += e.count;
+    }
+}
+
+void gpt2_save_checkpoint(const GPT2& model, const std::string& path) {
+    checkpoint_save(path, model.config, model.params_memory.data(), model.num_parameters);
+}
+
+double gpt2_flops_per_token(const GPT2Config& c, int T) {
+    // 6 FLOPs per parameter per token (2 forward, 4 backward), plus attention's
+    // scores and weighted sum, which have no parameters: 12 L C T.
+    size_t n = table_size(parameter_table(c)) - (size_t)c.max_seq_len * c.channels;  // without wpe
+    return 6.0 * (double)n + 12.0 * c.num_layers * c.channels * (double)T;
+}

@@ -1,0 +1,64 @@
+// gpt2.h: the whole GPT-2: build, forward, zero_grad, backward, update.
+// gpt2.cpp only calls the layers in order; there is no math in it. Read it after
+// train.cpp and before the layer files. Names follow llm.c's train_gpt2.c.
+//   forward:  tokens -> encoder -> L x [ln1 -> qkv -> attention -> proj -> +residual,
+//                                       ln2 -> fc -> gelu -> proj -> +residual] -> lnf -> logits -> loss
+//   backward: the same calls in reverse, each layer's _backward.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "adamw.h"    // AdamWConfig
+#include "config.h"   // GPT2Config
+#include "tensors.h"  // ParameterTensors, ActivationTensors, the tables
+
+struct GPT2 {
+    GPT2Config config;
+    // parameters and the three buffers of the same layout (tensors.h)
+    std::vector<ParameterInfo> param_table;
+    size_t num_parameters = 0;
+    std::vector<float> params_memory;  // (num_parameters)
+    std::vector<float> grads_memory;   // (num_parameters)
+    std::vector<float> m_memory;       // (num_parameters) AdamW first moment, allocated by the first update
+    std::vector<float> v_memory;       // (num_parameters) AdamW second moment
+    ParameterTensors params, grads;
+    // activations and their gradients, allocated by the first forward for (B,T)
+    size_t num_activations = 0;
+    std::vector<float> acts_memory, grads_acts_memory;
+    ActivationTensors acts, grads_acts;
+    int batch_size = 0;  // B the activations were allocated for
+    int seq_len = 0;     // T the activations were allocated for
+    // the last forward's batch, which backward reads
+    int B = 0, T = 0;
+    std::vector<int> inputs, targets;  // (B,T) each
+    bool has_targets = false;
+    float mean_loss = -1.0f;           // of the last forward with targets
+    // dropout: probability, and whether the next forward is a training one
+    float dropout = 0.0f;
+    bool training = false;
+    uint64_t dropout_seed = 0;         // set per step by the trainer; backward reuses it
+};
+
+// Loads an llm.c-format checkpoint (checkpoint.h). Throws Error naming the file.
+void gpt2_build_from_checkpoint(GPT2& model, const std::string& path);
+// A fresh model from a descriptor: "dN" (N layers, N heads, 64N channels) or "lNhNcN"
+// (e.g. l4h4c128), with GPT-2's initialisation drawn from a PyTorch-compatible generator.
+void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_seq_len, int vocab_size,
+                                uint64_t seed);
+// The configuration a descriptor names (throws UsageError on a malformed one).
+GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len, int vocab_size);
+
+// inputs, targets (B,T); targets may be null (no loss). Logits land in model.acts.logits (B,T,Vp).
+void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T);
+// Zeroes the parameter gradients: the only place that writes zeros into a gradient.
+void gpt2_zero_grad(GPT2& model);
+// Adds d(mean loss)/d(params) of the last forward into model.grads.
+void gpt2_backward(GPT2& model);
+// One AdamW step (t counts from 1); weight decay only on the tensors the table marks.
+void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t);
+// Writes the parameters as an llm.c checkpoint, atomically.
+void gpt2_save_checkpoint(const GPT2& model, const std::string& path);
+
+// FLOPs of forward + backward per token: 6 N + 12 L C T (N without the position table).
+double gpt2_flops_per_token(const GPT2Config& c, int T);

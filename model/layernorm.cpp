@@ -1,0 +1,72 @@
+// layernorm.cpp: LayerNorm forward and backward. See layernorm.h.
+#include "layernorm.h"
+
+#include <cmath>    // sqrt
+#include <cstddef>  // size_t
+
+void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
+                       int B, int T, int C) {
+    const double eps = 1e-5;
+    #pragma omp parallel for
+    for (size_t bt = 0; bt < (size_t)B * T; bt++) {
+        const float* x = inp + bt * C;  // seek to inp[b,t,:]
+        float* y = out + bt * C;        // seek to out[b,t,:]
+        // mean = x.mean(-1); statistics accumulate in double
+        double m = 0.0;
+        for (int i = 0; i < C; i++) m += x[i];
+        m /= C;
+        // var = ((x - mean)**2).mean(-1)   (biased, as PyTorch's LayerNorm)
+        double v = 0.0;
+        for (int i = 0; i < C; i++) v += (x[i] - m) * (x[i] - m);
+        v /= C;
+        float s = (float)(1.0 / std::sqrt(v + eps));
+        // out = (x - mean) * rstd * weight + bias
+        for (int i = 0; i < C; i++) y[i] = ((float)(x[i] - m) * s) * weight[i] + bias[i];
+        mean[bt] = (float)m;  // cached for backward
+        rstd[bt] = s;
+    }
+}
+
+void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                        const float* weight, const float* mean, const float* rstd, int B, int T, int C) {
+    const size_t BT = (size_t)B * T;
+    // Part 1, dinp: each position is independent, so (b,t) owns its row.
+    #pragma omp parallel for
+    for (size_t bt = 0; bt < BT; bt++) {
+        const float* x = inp + bt * C;      // seek to inp[b,t,:]
+        const float* dy = dout + bt * C;    // seek to dout[b,t,:]
+        float* dx = dinp + bt * C;          // seek to dinp[b,t,:]
+        // two reductions over channels: mean(g) and mean(g * n), with g = weight * dout
+        double g_mean = 0.0, gn_mean = 0.0;
+        for (int i = 0; i < C; i++) {
+            float n = (x[i] - mean[bt]) * rstd[bt];
+            float g = weight[i] * dy[i];
+            g_mean += g;
+            gn_mean += (double)g * n;
+        }
+        g_mean /= C;
+        gn_mean /= C;
+        // dx = rstd * (g - mean(g) - n * mean(g n))
+        for (int i = 0; i < C; i++) {
+            float n = (x[i] - mean[bt]) * rstd[bt];
+            float g = weight[i] * dy[i];
+            dx[i] += rstd[bt] * (g - (float)g_mean - n * (float)gn_mean);
+        }
+    }
+    // Part 2, dweight and dbias sum over every position. Each thread owns a slice of
+    // 16 channels and walks all (b,t) in order: no races, same order at any thread count.
+    const int SLICE = 16;
+    #pragma omp parallel for
+    for (int i0 = 0; i0 < C; i0 += SLICE) {
+        int i1 = i0 + SLICE < C ? i0 + SLICE : C;
+        for (size_t bt = 0; bt < BT; bt++) {
+            const float* x = inp + bt * C;    // seek to inp[b,t,:]
+            const float* dy = dout + bt * C;  // seek to dout[b,t,:]
+            for (int i = i0; i < i1; i++) {
+                // forward: out = n * w + b, so dw += n * dout and db += dout
+                dweight[i] += (x[i] - mean[bt]) * rstd[bt] * dy[i];
+                dbias[i] += dy[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+// matmul.h: the linear layer, where almost all of GPT-2's compute goes
+// (qkv, attention projection, MLP up and down, and nothing else: the logits reuse it).
+//   forward:  out = inp @ weight^T + bias                    (nn.Linear)
+//   backward: dinp += dout @ weight;  dweight += dout^T @ inp;  dbias += dout summed over (b,t)
+// With the project's one layout rule (views.h) these are three Eigen GEMMs on Maps of
+// our buffers; nothing is copied and nothing is cached (backward needs inp and weight,
+// which the model keeps anyway). Eigen threads each GEMM itself with OpenMP.
+// PyTorch: https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
+#pragma once
+
+// out (B,T,OC)  inp (B,T,C)  weight (OC,C)  bias (OC) or nullptr
+void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int T, int C, int OC);
+// dinp (B,T,C) +=  dweight (OC,C) +=  dbias (OC) += or nullptr  dout (B,T,OC)  inp (B,T,C)  weight (OC,C)
+void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const float* weight, int B, int T, int C, int OC);

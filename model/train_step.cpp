@@ -1,0 +1,32 @@
+// train_step.cpp: one optimizer step. See train_step.h.
+#include "train_step.h"
+
+#include <vector>
+
+StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, int B, int T,
+                           const std::function<void(int* inputs, int* targets)>& next_batch) {
+    std::vector<int> inputs((size_t)B * T), targets((size_t)B * T);  // (B,T) each
+    model.training = true;
+    gpt2_zero_grad(model);
+    double loss = 0.0;
+    for (int micro = 0; micro < cfg.accum_steps; micro++) {
+        next_batch(inputs.data(), targets.data());
+        model.dropout_seed = (cfg.seed << 32) + (uint64_t)step * cfg.accum_steps + micro;
+        gpt2_forward(model, inputs.data(), targets.data(), B, T);
+        gpt2_backward(model);  // adds this micro-batch's gradient of its mean loss
+        loss += model.mean_loss;
+    }
+    model.training = false;
+    // the sum of k mean-loss gradients, divided by k, is the gradient of the mean over all k*B*T
+    if (cfg.accum_steps > 1) {
+        const float inv = 1.0f / (float)cfg.accum_steps;
+        for (float& g : model.grads_memory) g *= inv;
+    }
+    StepResult r;
+    r.loss = loss / cfg.accum_steps;
+    r.norm = grad_norm(model.grads_memory.data(), model.num_parameters);
+    clip_grads(model.grads_memory.data(), model.num_parameters, r.norm, cfg.grad_clip);
+    r.lr = learning_rate(cfg.schedule, step);
+    gpt2_update(model, r.lr, cfg.adamw, step + 1);
+    return r;
+}
