@@ -8,6 +8,9 @@ OPT       := -O0 -g -fsanitize=address,undefined
 LDLIBS    += -fsanitize=address,undefined
 endif
 CXXFLAGS  := -std=c++17 $(OPT) -Wall -Wextra -isystem /usr/include/eigen3 -isystem /usr/include/doctest -MMD -MP
+# Eigen never threads a product itself: matmul.cpp splits products across threads so that
+# results are bit-identical at any thread count (see parallel_ranges there).
+CXXFLAGS  += -DEIGEN_DONT_PARALLELIZE
 # g++ 12 reports a false "maybe-uninitialized" inside Eigen's AVX-512 kernels
 ifneq ($(findstring clang,$(CXX)),clang)
 CXXFLAGS  += -Wno-maybe-uninitialized
@@ -36,7 +39,7 @@ test: $(BUILD)/test_all
 $(BUILD)/test_all: $(TESTS) $(LIB)
 	$(CXX) -o $@ $^ $(LDLIBS)
 # every object, with header dependencies from -MMD
-$(BUILD)/%.o: %.cpp | deps
+$(BUILD)/%.o: %.cpp Makefile | deps
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
 # installs Eigen and doctest when run as root, otherwise says which command to run

@@ -2,29 +2,80 @@
 #include "matmul.h"
 #include "views.h"  // Mat, ConstMat, Vec, ConstVec: the (C,BT) views
 
+#include <algorithm>  // min
+#ifdef _OPENMP
+#include <omp.h>  // omp_get_num_threads, omp_get_thread_num: which block is this thread's
+#endif
+
+using Eigen::Index;
+
+// Calls block(start, count) on disjoint ranges that cover [0, n), one range per thread,
+// each starting at a multiple of `align`.
+// subtle: we split each product ourselves instead of letting Eigen thread it (the Makefile
+// builds with EIGEN_DONT_PARALLELIZE): Eigen's threaded GEMM blocks the sum over k
+// differently for 1 and for 2+ threads, so results changed with the thread count. Here
+// every output element is computed by one single-threaded GEMM whose k-blocking depends
+// only on k: the same bits at any thread count. The plain version is just `Y = W^T X`.
+// subtle: Eigen's kernel sums differently in rows it takes 48 at a time (3 AVX-512 packets)
+// than in leftover rows, so a split of rows must fall on multiples of 48 (ROWS) to give
+// the very numbers the unsplit product gives; columns are taken 4 at a time (COLS = 16).
+static const Index ROWS = 48, COLS = 16;
+template <typename Block>
+static void parallel_ranges(Index n, Index align, const Block& block) {
+    #pragma omp parallel
+    {
+#ifdef _OPENMP
+        const Index threads = omp_get_num_threads(), id = omp_get_thread_num();
+#else
+        const Index threads = 1, id = 0;
+#endif
+        Index per = (n + threads - 1) / threads;
+        per = (per + align - 1) / align * align;
+        Index start = id * per;
+        if (start < n) block(start, std::min(per, n - start));
+    }
+}
+
 void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int T, int C, int OC) {
-    const Eigen::Index BT = (Eigen::Index)B * T;
+    const Index BT = (Index)B * T;
     ConstMat X(inp, C, BT);     // (C,BT): column bt holds inp[b,t,:]
     ConstMat W(weight, C, OC);  // (C,OC): column o holds row o of the PyTorch weight
     Mat Y(out, OC, BT);         // (OC,BT)
-    // out = inp @ weight.T
-    Y.noalias() = W.transpose() * X;  // (OC,C)(C,BT) -> (OC,BT)
-    // out += bias, broadcast over positions
-    if (bias) Y.colwise() += ConstVec(bias, OC);
+    // out = inp @ weight.T + bias.  Each thread takes a slice of the longer side of Y,
+    // so that the operand it must re-pack for itself is the smaller one.
+    if (BT >= OC) {
+        parallel_ranges(BT, COLS, [&](Index s, Index n) {
+            Y.middleCols(s, n).noalias() = W.transpose() * X.middleCols(s, n);  // (OC,C)(C,n) -> (OC,n)
+            if (bias) Y.middleCols(s, n).colwise() += ConstVec(bias, OC);
+        });
+    } else {
+        parallel_ranges(OC, ROWS, [&](Index s, Index n) {
+            Y.middleRows(s, n).noalias() = W.middleCols(s, n).transpose() * X;  // (n,C)(C,BT) -> (n,BT)
+            if (bias) Y.middleRows(s, n).colwise() += ConstVec(bias + s, n);
+        });
+    }
 }
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int B, int T, int C, int OC) {
-    const Eigen::Index BT = (Eigen::Index)B * T;
+    const Index BT = (Index)B * T;
     ConstMat X(inp, C, BT);     // (C,BT)
     ConstMat W(weight, C, OC);  // (C,OC)
     ConstMat dY(dout, OC, BT);  // (OC,BT)
     Mat dX(dinp, C, BT);        // (C,BT)
     Mat dW(dweight, C, OC);     // (C,OC): the PyTorch (OC,C) gradient
-    // forward: Y = W^T X, so dX += W dY
-    dX.noalias() += W * dY;                // (C,OC)(OC,BT) -> (C,BT)
-    // and dW^T += dY X^T, i.e. in our (C,OC) view dW += X dY^T
-    dW.noalias() += X * dY.transpose();    // (C,BT)(BT,OC) -> (C,OC)
-    // forward: Y += bias in every column, so dbias += the sum of dY's columns
-    if (dbias) Vec(dbias, OC) += dY.rowwise().sum();  // (OC)
+    // forward: Y = W^T X, so dX += W dY                       (C,OC)(OC,BT) -> (C,BT)
+    parallel_ranges(BT, COLS, [&](Index s, Index n) { dX.middleCols(s, n).noalias() += W * dY.middleCols(s, n); });
+    // and dW^T += dY X^T, i.e. in our (C,OC) view dW += X dY^T   (C,BT)(BT,OC) -> (C,OC)
+    // forward: Y += bias in every column, so dbias += the sum of dY's columns.
+    // subtle: a plain loop over bt in order, not Eigen's rowwise().sum(), whose vectorized
+    // order of additions depends on the data's alignment in memory.
+    parallel_ranges(OC, COLS, [&](Index s, Index n) {
+        dW.middleCols(s, n).noalias() += X * dY.middleRows(s, n).transpose();
+        if (!dbias) return;
+        for (Index bt = 0; bt < BT; bt++) {
+            const float* dout_bt = dout + bt * OC;  // seek to dout[b,t,:]
+            for (Index o = s; o < s + n; o++) dbias[o] += dout_bt[o];
+        }
+    });
 }

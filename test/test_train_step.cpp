@@ -9,6 +9,9 @@
 #include "../model/gpt2.h"
 #include "../model/train_step.h"
 #include "check.h"
+#ifdef _OPENMP
+#include <omp.h>  // omp_set_num_threads: only tests and train.cpp touch threads
+#endif
 
 // Random tokens in [0,V), seeded: (n) values.
 static std::vector<int> random_tokens(size_t n, int V, unsigned seed) {
@@ -52,9 +55,10 @@ TEST_CASE("train_step/overfitting one small batch drives the loss below 0.05") {
 }
 
 // 20 steps of training from seed 11 with dropout; returns the losses.
+// C=96 makes the MLP's inner dimension 4C=384, past Eigen's GEMM k-block (Makefile).
 static std::vector<double> run20(float dropout, int accum, int B) {
     GPT2 model;
-    gpt2_build_from_descriptor(model, "l2h2c32", 16, 50, 11);
+    gpt2_build_from_descriptor(model, "l2h2c96", 16, 50, 11);
     model.dropout = dropout;
     TrainStepConfig cfg;
     cfg.accum_steps = accum;
@@ -73,6 +77,22 @@ TEST_CASE("train_step/same seed, same threads: bit-identical losses over 20 step
     std::vector<double> a = run20(0.1f, 1, 4), b = run20(0.1f, 1, 4);
     for (int i = 0; i < 20; i++) CHECK(a[i] == b[i]);
     CHECK(a[19] < a[0]);  // and it learns
+}
+
+TEST_CASE("train_step/same seed at 1, 2 and 4 threads: bit-identical losses") {
+#ifdef _OPENMP
+    int saved = omp_get_max_threads();
+    std::vector<std::vector<double>> runs;
+    for (int threads : {1, 2, 4}) {
+        omp_set_num_threads(threads);
+        runs.push_back(run20(0.1f, 2, 2));
+    }
+    omp_set_num_threads(saved);
+    for (int i = 0; i < 20; i++) {
+        CHECK(runs[0][i] == runs[1][i]);
+        CHECK(runs[0][i] == runs[2][i]);
+    }
+#endif
 }
 
 TEST_CASE("train_step/gradient accumulation over k micro-batches equals one batch k times larger") {
