@@ -5,14 +5,15 @@ Purpose: the numbers test/test_adamw.cpp checks adamw_update, grad_norm and clip
 (the test also works 2 steps out by hand from the formulas; this is the independent cross-check).
 Command (from the repository root):  /usr/bin/python3 dev/reference/adamw.py
 Writes:  test/fixtures/adamw.bin, in this order:
-  params0 (N) the starting parameters: a (3,4) "weight" (decayed) then a (5) "bias" (not decayed), N=17;
-  decay_mask (N) int32 1 where weight decay applies; lrs (S) the learning rate of each step, S=3;
+  params0 (N) the starting parameters: a (3,4) "weight" then a (5) "bias", N=17, one buffer as in the model;
+  sizes (2) int32 the two tensors' element counts (12, 5); wd (2) their weight decay (0.1, and 0 for the
+  bias, as the model decays only 2-D weights); lrs (S) the learning rate of each step, S=3;
   grads (S,N) the gradient fed at each step; params (S,N) the parameters after each step;
   m (N), v (N) AdamW's first and second moments after the last step;
   clip_in (N) a gradient, clip_norm (2) its global L2 norm (twice), clip_max (2) two max_norm values
   (one that clips, one that does not), clip_out (2,N) the gradient after clip_grad_norm_ with each.
-Hyperparameters: betas (0.9, 0.95), eps 1e-8, weight_decay 0.1 (AdamWConfig's defaults); seed 42.
-Prints:  "wrote test/fixtures/adamw.bin: 11 tensors"
+Hyperparameters: betas (0.9, 0.95), eps 1e-8 (AdamWConfig's defaults); seed 42.
+Prints:  "wrote test/fixtures/adamw.bin: 12 tensors"
 """
 import os
 
@@ -28,12 +29,13 @@ w = torch.randn(3, 4)
 b = torch.randn(5)
 params0 = torch.cat([w.flatten(), b])
 N = params0.numel()
-decay_mask = torch.cat([torch.ones(12, dtype=torch.int32), torch.zeros(5, dtype=torch.int32)])
+sizes = torch.tensor([12, 5], dtype=torch.int32)
+wd = torch.tensor([0.1, 0.0])
 grads = torch.randn(S, N)
 
 w.requires_grad_()
 b.requires_grad_()
-opt = torch.optim.AdamW([{"params": [w], "weight_decay": 0.1}, {"params": [b], "weight_decay": 0.0}],
+opt = torch.optim.AdamW([{"params": [w], "weight_decay": wd[0].item()}, {"params": [b], "weight_decay": wd[1].item()}],
                         lr=LRS[0], betas=(0.9, 0.95), eps=1e-8)
 params = torch.zeros(S, N)
 for s in range(S):
@@ -58,7 +60,7 @@ for k in range(2):
     clip_out[k] = p.grad
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "adamw.bin")
-tensors = dict(params0=params0, decay_mask=decay_mask, lrs=torch.tensor(LRS), grads=grads, params=params,
+tensors = dict(params0=params0, sizes=sizes, wd=wd, lrs=torch.tensor(LRS), grads=grads, params=params,
                m=m, v=v, clip_in=clip_in, clip_norm=clip_norm, clip_max=clip_max, clip_out=clip_out)
 write_fixture(path, tensors)
 print("wrote test/fixtures/adamw.bin: %d tensors" % len(tensors))

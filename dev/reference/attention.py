@@ -4,13 +4,11 @@ nanoGPT's CausalSelfAttention between c_attn and c_proj, written out as llm.c ca
 Purpose: the numbers test/test_attention.cpp checks attention_forward/_backward against.
 Command (from the repository root):  /usr/bin/python3 dev/reference/attention.py
 Writes:  test/fixtures/attention.bin, in this order:
-  inp (B,T,3C) the qkv activation [q | k | v], preatt (B,NH,T,T) the scaled scores q.k/sqrt(hs) before
-  the causal mask, att (B,NH,T,T) the softmax (0 above the diagonal), out (B,T,C),
-  dout (B,T,C) a random upstream gradient, then what autograd computes for L = sum(out * dout):
-  dinp (B,T,3C), datt (B,NH,T,T), dpreatt (B,NH,T,T). Only entries t2 <= t of datt/dpreatt
-  mean anything for llm.c's kernel (the masked ones never reach the loss through a causal kernel).
+  inp (B,T,3C) the qkv activation [q | k | v], att (B,NH,T,T) the softmax weights (exactly 0 above
+  the diagonal: the causal mask), out (B,T,C), dout (B,T,C) a random upstream gradient, and
+  dinp (B,T,3C) what autograd computes for L = sum(out * dout).
 Sizes are tiny and distinct (B=2 T=3 C=8 NH=2, so hs=4); seed 42.
-Prints:  "wrote test/fixtures/attention.bin: 8 tensors"
+Prints:  "wrote test/fixtures/attention.bin: 5 tensors"
 """
 import math
 import os
@@ -29,17 +27,14 @@ q = q.view(B, T, NH, hs).transpose(1, 2)                   # (B,NH,T,hs)
 k = k.view(B, T, NH, hs).transpose(1, 2)
 v = v.view(B, T, NH, hs).transpose(1, 2)
 preatt = q @ k.transpose(-2, -1) * (1.0 / math.sqrt(hs))   # (B,NH,T,T)
-preatt.retain_grad()
 causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
 att = torch.softmax(preatt.masked_fill(~causal, float("-inf")), dim=-1)
-att.retain_grad()
 y = att @ v                                                # (B,NH,T,hs)
 out = y.transpose(1, 2).contiguous().view(B, T, C)         # heads side by side again
 dout = torch.randn(B, T, C)
 (out * dout).sum().backward()
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "attention.bin")
-tensors = dict(inp=inp, preatt=preatt, att=att, out=out, dout=dout,
-               dinp=inp.grad, datt=att.grad, dpreatt=preatt.grad)
+tensors = dict(inp=inp, att=att, out=out, dout=dout, dinp=inp.grad)
 write_fixture(path, tensors)
 print("wrote test/fixtures/attention.bin: %d tensors" % len(tensors))
