@@ -68,6 +68,16 @@ TEST_CASE("adamw/update by hand") {
     }
 }
 
+TEST_CASE("adamw/update by hand: eps where v is tiny") {
+    // a gradient of 1e-8 (a rarely used embedding row): step 1 gives mhat = 1e-8, vhat = 1e-16,
+    // so sqrt(vhat) = 1e-8 = eps and p = 0 - lr * 1e-8 / (1e-8 + 1e-8) = -lr/2. Putting eps inside
+    // the sqrt (sqrt(vhat + eps) ~ 1e-4) would move p by only lr * 1e-4.
+    float p = 0.0f, m = 0.0f, v = 0.0f;
+    const float g = 1e-8f;
+    adamw_update(&p, &g, &m, &v, 1, 0.1f, AdamWConfig{}, 0.0f, 1);
+    CHECK(p == doctest::Approx(-0.05).epsilon(1e-5));
+}
+
 TEST_CASE("adamw/update against torch.optim.AdamW") {
     Fixture fx = fixture_load("adamw");
     const int S = 3, N = 17;  // as in dev/reference/adamw.py

@@ -77,26 +77,32 @@ TEST_CASE("crossentropy/backward accumulates") {
 
 TEST_CASE("crossentropy/padded vocab") {
     Fixture fx = load();
-    // NaN in every padded logit: one read of them anywhere would make probs or losses NaN
-    std::vector<float> logits = fx.f("logits");
-    for (size_t bt = 0; bt < BT; bt++)
-        for (int v = V; v < Vp; v++) logits[bt * Vp + v] = NAN;
-    std::vector<float> probs(BTVp, -1.0f), losses(BT), dlogits(BTVp);
-    softmax_forward(probs.data(), logits.data(), B, T, V, Vp);
-    crossentropy_forward(losses.data(), probs.data(), fx.i("targets").data(), B, T, Vp);
-    crossentropy_softmax_backward(dlogits.data(), fx.f("dlosses").data(), probs.data(), fx.i("targets").data(), B, T,
-                                  V, Vp);
-    check_tensor("probs", probs.data(), fx.f("probs").data(), BTVp, TOL_LAYER);
-    check_tensor("losses", losses.data(), fx.f("losses").data(), BT, TOL_LAYER);
-    for (size_t bt = 0; bt < BT; bt++) {
-        double sum = 0;
-        for (int v = 0; v < V; v++) sum += probs[bt * Vp + v];
-        CHECK(sum == doctest::Approx(1.0).epsilon(1e-6));  // V float probs sum to 1 within a few ulps
-        for (int v = V; v < Vp; v++) {
+    // junk in every padded logit that breaks any computation reading it: NaN (poisons a sum or
+    // an exp; std::max silently drops it, hence also) a huge value (wins a max over Vp and
+    // underflows every real exp to 0)
+    for (float junk : {NAN, 1e30f}) {
+        CAPTURE(junk);
+        std::vector<float> logits = fx.f("logits");
+        for (size_t bt = 0; bt < BT; bt++)
+            for (int v = V; v < Vp; v++) logits[bt * Vp + v] = junk;
+        std::vector<float> probs(BTVp, -1.0f), losses(BT), dlogits(BTVp);
+        softmax_forward(probs.data(), logits.data(), B, T, V, Vp);
+        crossentropy_forward(losses.data(), probs.data(), fx.i("targets").data(), B, T, Vp);
+        crossentropy_softmax_backward(dlogits.data(), fx.f("dlosses").data(), probs.data(), fx.i("targets").data(), B,
+                                      T, V, Vp);
+        check_tensor("probs", probs.data(), fx.f("probs").data(), BTVp, TOL_LAYER);
+        check_tensor("losses", losses.data(), fx.f("losses").data(), BT, TOL_LAYER);
+        check_tensor("dlogits", dlogits.data(), fx.f("dlogits").data(), BTVp, TOL_LAYER);
+        for (size_t bt = 0; bt < BT; bt++) {
             CAPTURE(bt);
-            CAPTURE(v);
-            CHECK(probs[bt * Vp + v] == 0.0f);    // exactly, not merely small
-            CHECK(dlogits[bt * Vp + v] == 0.0f);
+            double sum = 0;
+            for (int v = 0; v < V; v++) sum += probs[bt * Vp + v];
+            CHECK(sum == doctest::Approx(1.0).epsilon(1e-6));  // V float probs sum to 1 within a few ulps
+            for (int v = V; v < Vp; v++) {
+                CAPTURE(v);
+                CHECK(probs[bt * Vp + v] == 0.0f);  // exactly, not merely small
+                CHECK(dlogits[bt * Vp + v] == 0.0f);
+            }
         }
     }
 }

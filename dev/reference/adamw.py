@@ -8,7 +8,7 @@ Writes:  test/fixtures/adamw.bin, in this order:
   params0 (N) the starting parameters: a (3,4) "weight" then a (5) "bias", N=17, one buffer as in the model;
   sizes (2) int32 the two tensors' element counts (12, 5); wd (2) their weight decay (0.1, and 0 for the
   bias, as the model decays only 2-D weights); lrs (S) the learning rate of each step, S=3;
-  grads (S,N) the gradient fed at each step; params (S,N) the parameters after each step;
+  grads (S,N) the gradient fed at each step (the last two elements ~1e-8, so sqrt(v) ~ eps); params (S,N) the parameters after each step;
   m (N), v (N) AdamW's first and second moments after the last step;
   clip_in (N) a gradient, clip_norm (2) its global L2 norm (twice), clip_max (2) two max_norm values
   (one that clips, one that does not), clip_out (2,N) the gradient after clip_grad_norm_ with each.
@@ -32,6 +32,7 @@ N = params0.numel()
 sizes = torch.tensor([12, 5], dtype=torch.int32)
 wd = torch.tensor([0.1, 0.0])
 grads = torch.randn(S, N)
+grads[:, -2:] *= 1e-8  # two gradients so small that sqrt(v) ~ eps: where eps's placement shows
 
 w.requires_grad_()
 b.requires_grad_()
