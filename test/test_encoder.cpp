@@ -10,7 +10,7 @@
 #include <vector>
 
 namespace {
-constexpr int B = 2, T = 3, C = 8, Vp = 16, maxT = 5;  // as in dev/reference/encoder.py (V = 10)
+constexpr int B = 2, T = 3, C = 40, Vp = 16, maxT = 5;  // as in dev/reference/encoder.py (V = 10)
 constexpr size_t BTC = (size_t)B * T * C, WTE = (size_t)Vp * C, WPE = (size_t)maxT * C;
 
 Fixture load() {

@@ -6,7 +6,8 @@ Command (from the repository root):  /usr/bin/python3 dev/reference/encoder.py
 Writes:  test/fixtures/encoder.bin, in this order:
   inp (B,T) int32 token ids < V, wte (Vp,C), wpe (maxT,C), out (B,T,C), dout (B,T,C) a random
   upstream gradient, then what autograd computes for L = sum(out * dout): dwte (Vp,C), dwpe (maxT,C).
-Sizes are tiny and distinct (B=2 T=3 C=8, V=10 Vp=16, maxT=5 > T); seed 42. One token id appears
+Sizes are tiny and distinct (B=2 T=3 C=40, V=10 Vp=16, maxT=5 > T); C=40 is two full 16-channel slices
+and a partial one, as encoder_backward splits channels across threads; seed 42. One token id appears
 twice, so dwte must add both contributions; padded rows of dwte and rows >= T of dwpe stay 0.
 Prints:  "wrote test/fixtures/encoder.bin: 7 tensors"
 """
@@ -17,7 +18,7 @@ import torch.nn.functional as F
 
 from fixture import write_fixture
 
-B, T, C, V, Vp, maxT = 2, 3, 8, 10, 16, 5
+B, T, C, V, Vp, maxT = 2, 3, 40, 10, 16, 5
 
 torch.manual_seed(42)
 inp = torch.randint(0, V, (B, T))

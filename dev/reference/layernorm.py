@@ -6,7 +6,8 @@ Writes:  test/fixtures/layernorm.bin, in this order:
   inp (B,T,C), weight (C), bias (C), out (B,T,C), mean (B,T), rstd (B,T),
   dout (B,T,C) a random upstream gradient, then what autograd computes for
   L = sum(out * dout): dinp (B,T,C), dweight (C), dbias (C).
-Sizes are tiny and distinct (B=2 T=3 C=8) so a swapped dimension fails; seed 42.
+Sizes are tiny and distinct (B=2 T=3 C=40) so a swapped dimension fails; C=40 is two full 16-channel
+slices and a partial one, as layernorm_backward splits channels across threads; seed 42.
 Prints:  "wrote test/fixtures/layernorm.bin: 10 tensors"
 """
 import os
@@ -16,7 +17,7 @@ import torch.nn.functional as F
 
 from fixture import write_fixture
 
-B, T, C = 2, 3, 8
+B, T, C = 2, 3, 40
 EPS = 1e-5
 
 torch.manual_seed(42)
