@@ -1,0 +1,119 @@
+// layer_check.h: the three checks every layer test runs besides the PyTorch comparison:
+// the fixture's shapes, a finite-difference check of backward against the layer's own float
+// forward, and the += rule (backward twice = 2x backward once).
+// Everything is reported through check_tensor (check.h), so failures name the tensor.
+// Run with -s to see the measured errors of the passing checks too:
+//   ./build/g++/test_all -tc="*finite differences*" -s
+#pragma once
+#include "check.h"
+#include "fixture.h"
+
+#include <cmath>       // std::sqrt, std::fabs
+#include <functional>  // std::function
+#include <initializer_list>
+#include <sstream>  // std::ostringstream
+#include <vector>
+#ifdef _OPENMP
+#include <omp.h>  // omp_set_num_threads: the finite differences run on one thread
+#endif
+
+// ----------------------------------------------------------------------------
+// shapes
+
+// The fixture's tensor has exactly this shape (outermost first), so the test's B,T,C... match
+// the reference script's and a buffer of the wrong size can never be read.
+inline void require_shape(const Fixture& fx, const char* name, std::initializer_list<int> shape) {
+    INFO(fx.path << ": tensor " << name << " has a different shape than the test expects");
+    REQUIRE(fx.get(name).shape == std::vector<int>(shape));
+}
+
+// ----------------------------------------------------------------------------
+// finite differences
+//
+// With a fixed random dout, the scalar L(x) = sum(out(x) * dout) has dL/dx = exactly what backward
+// adds into dx when fed dout. We estimate it by central differences on the real float forward:
+//   dL/dx_i ~ (L(x_i + h) - L(x_i - h)) / (x_i + h - (x_i - h)),
+// L summed in double, the denominator taken from the float values actually stored.
+// Error of the estimate, for unit-scale data (inputs, weights, dout ~ N(0,1)):
+//   truncation  h^2/6 * |L'''|: with h = 1e-2 and third derivatives of order 1-10 (tanh, exp,
+//               1/sqrt at unit scale), 2e-5 .. 2e-4. Zero for the linear layers.
+//   rounding    each float output carries ~u = 6e-8 relative error. Outputs that x_i does not
+//               touch are recomputed bit for bit and cancel in L(x+h) - L(x-h); the m <= 48
+//               outputs it touches shift L by ~u * sqrt(m) * |out*dout| ~ 6e-8 * 7 * 4 ~ 2e-6,
+//               which the division by 2h = 2e-2 turns into ~1e-4.
+// Both come to at most ~3e-4 per element; TOL_FD = 1e-3 (relative to 1 + |grad|, as check_tensor
+// measures) leaves a 3x margin over that estimate, while a wrong sign, a swapped index or a missing
+// term is off by the size of the gradient itself, i.e. O(1). Measured on the committed fixtures:
+// max |fd - grad| <= 8e-5 and ||fd - grad|| / ||grad|| <= 6e-5 for every layer (run with -s).
+constexpr float FD_H = 1e-2f;
+constexpr float TOL_FD = 1e-3f;
+
+// Loss from an output buffer and the upstream gradient, in double (the reduction rule).
+inline double dot_loss(const float* out, const float* dout, size_t n) {
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += (double)out[i] * (double)dout[i];
+    return s;
+}
+
+// Perturbs every x[i] in turn (restoring it after), runs loss() (the float forward on the current
+// buffers, then dot_loss) and compares the central-difference estimate with `analytic`.
+inline void check_gradient_fd(const char* name, const float* analytic, float* x, size_t n,
+                              const std::function<double()>& loss) {
+    std::vector<float> fd(n);
+#ifdef _OPENMP
+    // hundreds of forwards on tiny tensors: waking threads costs more than the work (attention's
+    // check took 2.4 s on a loaded 2-core machine, ~10 ms on one thread). Results are the same.
+    const int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+#endif
+    for (size_t i = 0; i < n; i++) {
+        const float x0 = x[i];
+        const float xp = x0 + FD_H, xm = x0 - FD_H;
+        x[i] = xp;
+        const double lp = loss();
+        x[i] = xm;
+        const double lm = loss();
+        x[i] = x0;
+        fd[i] = (float)((lp - lm) / ((double)xp - (double)xm));
+    }
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    // one summary figure: the relative error of the whole gradient, ||fd - grad|| / ||grad||
+    double diff2 = 0, norm2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        diff2 += ((double)fd[i] - analytic[i]) * ((double)fd[i] - analytic[i]);
+        norm2 += (double)analytic[i] * analytic[i];
+    }
+    std::ostringstream msg;
+    msg << name << " vs finite differences (h=" << FD_H << "): ||fd - grad|| / ||grad|| = "
+        << std::sqrt(diff2 / (norm2 > 0 ? norm2 : 1)) << ", ||grad|| = " << std::sqrt(norm2);
+    INFO(msg.str());
+    check_tensor(name, analytic, fd.data(), n, TOL_FD);
+}
+
+// ----------------------------------------------------------------------------
+// the += rule
+
+// `twice` is the gradient buffer after two backward calls on zeroed buffers, `once` after one.
+// Exactly 2x where an element takes one += per call (g + g is exact in float). Where it takes k
+// partial sums per call (matmul's dinp over OC, attention's dk and dv over t, encoder's dwte for a
+// repeated token) the second call rounds on top of g instead of 0: each of the k additions may
+// land on a different float, off by at most u * (|g| + sum|terms|). With k <= 12 and terms of
+// order 1 here that is <= 12 * 6e-8 * 12 ~ 1e-5, hence TOL_ACCUM = 1e-5 (observed: ~1e-6).
+// The bugs this test is for are far outside it: `=` instead of `+=`, or a buffer zeroed inside
+// backward, leaves 1x instead of 2x (50% off); adding a term twice is off by as much.
+constexpr float TOL_ACCUM = 1e-5f;
+
+inline void check_accumulates(const char* name, const std::vector<float>& once, const std::vector<float>& twice) {
+    std::vector<float> want(once.size());
+    size_t exact = 0;
+    for (size_t i = 0; i < once.size(); i++) {
+        want[i] = 2.0f * once[i];
+        exact += (twice[i] == want[i]);
+    }
+    std::ostringstream msg;
+    msg << name << ": " << exact << " of " << once.size() << " elements exactly 2x";
+    INFO(msg.str());
+    check_tensor(name, twice.data(), want.data(), once.size(), TOL_ACCUM);
+}
