@@ -125,23 +125,23 @@ struct ShardWriter {
 };
 
 // Writes whole shards while the buffer holds at least `at_least` tokens (1 at the end: the rest).
-static void flush(ShardWriter& w, const Tokenizer& tok, size_t shard_tokens, size_t at_least) {
+static void flush(ShardWriter& w, const Tokenizer& tok, size_t shard_tokens, size_t at_least, bool quiet) {
     while (!w.tokens.empty() && w.tokens.size() >= at_least) {
         size_t n = std::min(shard_tokens, w.tokens.size());
-        std::vector<uint16_t> shard(w.tokens.begin(), w.tokens.begin() + n);
         // bytes of text they stand for (byte-level tokenizers: exact; <|endoftext|> is not text)
         size_t bytes = 0;
-        for (uint16_t id : shard)
-            if (id != tok.eot) bytes += tok.vocab[id].size();
+        for (size_t i = 0; i < n; i++)
+            if (w.tokens[i] != tok.eot) bytes += tok.vocab[w.tokens[i]].size();
         char index[16];
         std::snprintf(index, sizeof index, "%06zu", w.paths.size());
         std::string path = w.prefix + index + ".bin";
-        write_shard(path, shard, tokenizer_vocab_size(tok), bytes);
-        std::printf("prepare: wrote %s (%zu tokens)\n", path.c_str(), n);
+        write_shard(path, w.tokens.data(), n, tokenizer_vocab_size(tok), bytes);
+        if (!quiet) std::printf("prepare: wrote %s (%zu tokens)\n", path.c_str(), n);
         w.paths.push_back(path);
         w.total += n;
         w.tokens.erase(w.tokens.begin(), w.tokens.begin() + n);
     }
+    if (at_least == 1) std::vector<uint16_t>().swap(w.tokens);  // this split is done: free its buffer
 }
 
 struct Chunk {
@@ -154,7 +154,7 @@ struct Chunk {
 // Tokenizes the round's chunks in parallel (each writes only its own chunk), then appends
 // them in order, so the shards do not depend on the thread count.
 static void encode_round(std::vector<Chunk>& round, const Tokenizer& tok, ShardWriter* writers,
-                         size_t shard_tokens) {
+                         size_t shard_tokens, bool quiet) {
     int n = (int)round.size();
     std::string bad;  // first error message, if any (no exception may leave an OpenMP region)
 #pragma omp parallel for schedule(dynamic)
@@ -174,9 +174,12 @@ static void encode_round(std::vector<Chunk>& round, const Tokenizer& tok, ShardW
     }
     if (!bad.empty()) throw Error(bad);
     for (Chunk& c : round) {
+        // the text is train then val: at the switch, the last train shard is complete, and
+        // writing it now keeps one buffer in memory, not two
+        if (c.split == VAL) flush(writers[TRAIN], tok, shard_tokens, 1, quiet);
         ShardWriter& w = writers[c.split];
         w.tokens.insert(w.tokens.end(), c.tokens.begin(), c.tokens.end());
-        flush(w, tok, shard_tokens, shard_tokens);
+        flush(w, tok, shard_tokens, shard_tokens, quiet);
     }
     round.clear();
 }
@@ -229,7 +232,8 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
                 p = nl + 1;
             }
             if (res.cached) {
-                std::printf("prepare: %s: cached (%zu train + %zu val tokens; delete %s to redo)\n", prefix.c_str(),
+                if (!opt.quiet)
+                    std::printf("prepare: %s: cached (%zu train + %zu val tokens; delete %s to redo)\n", prefix.c_str(),
                             res.train_tokens, res.val_tokens, manifest.c_str());
                 return res;
             }
@@ -254,7 +258,7 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
         if (text.empty()) return;
         round.push_back(Chunk{std::move(text), s, doc_start, {}});
         doc_start = false;
-        if (round.size() == ROUND_CHUNKS) encode_round(round, tok, writers, opt.shard_tokens);
+        if (round.size() == ROUND_CHUNKS) encode_round(round, tok, writers, opt.shard_tokens, opt.quiet);
     };
     std::vector<char> block(CHUNK_BYTES);
     for (const InputFile& in : inputs) {
@@ -282,8 +286,8 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
         }
         std::fclose(f);
     }
-    encode_round(round, tok, writers, opt.shard_tokens);
-    for (ShardWriter& w : writers) flush(w, tok, opt.shard_tokens, 1);
+    encode_round(round, tok, writers, opt.shard_tokens, opt.quiet);
+    for (ShardWriter& w : writers) flush(w, tok, opt.shard_tokens, 1, opt.quiet);
 
     // finished: the manifest last, so only a complete run is ever reused
     std::string text = settings;
@@ -298,7 +302,8 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
     res.val_tokens = writers[VAL].total;
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     size_t tokens = res.train_tokens + res.val_tokens;
-    std::printf("prepare: %s: %zu bytes -> %zu train + %zu val tokens (%.3f bytes/token) in %.2f s\n",
+    if (!opt.quiet)
+        std::printf("prepare: %s: %zu bytes -> %zu train + %zu val tokens (%.3f bytes/token) in %.2f s\n",
                 prefix.c_str(), res.bytes, res.train_tokens, res.val_tokens,
                 tokens ? (double)res.bytes / (double)tokens : 0.0, secs);
     return res;

@@ -21,6 +21,7 @@ struct PrepareOptions {
     std::string tokenizer = "byte";      // spec for tokenizer_load: byte, gpt2, or a file
     double val_fraction = 0.1;           // the last this fraction of the text is validation, 0 <= f < 1
     size_t shard_tokens = 100000000;     // at most this many tokens per shard (llm.c's fineweb.py: 1e8)
+    bool quiet = false;                  // no progress lines (the tests)
 };
 
 struct PrepareResult {

@@ -1,6 +1,7 @@
 // shard.cpp: llm.c's token-shard format. See shard.h.
 #include "shard.h"
 
+#include <algorithm>  // min
 #include <climits>  // INT32_MAX
 #include <cstdio>   // FILE, fread
 
@@ -8,15 +9,19 @@
 static const char* HINT = " (HINT: write shards with `./train prepare -i TEXT -o DIR`)";
 
 void write_shard(const std::string& path, const std::vector<uint16_t>& tokens, int vocab_size, size_t num_bytes) {
+    write_shard(path, tokens.data(), tokens.size(), vocab_size, num_bytes);
+}
+
+void write_shard(const std::string& path, const uint16_t* tokens, size_t n, int vocab_size, size_t num_bytes) {
     if (vocab_size <= 0 || vocab_size > SHARD_MAX_VOCAB)
         throw Error(path + ": vocabulary size " + std::to_string(vocab_size) + " does not fit uint16 tokens (1.." +
                     std::to_string(SHARD_MAX_VOCAB) + ")");
-    if (tokens.size() > (size_t)INT32_MAX)
-        throw Error(path + ": " + std::to_string(tokens.size()) + " tokens do not fit one shard's int32 count");
+    if (n > (size_t)INT32_MAX)
+        throw Error(path + ": " + std::to_string(n) + " tokens do not fit one shard's int32 count");
     Header header(HEADER_INTS, 0);
     header[SHARD_SLOT_MAGIC] = SHARD_MAGIC;
     header[SHARD_SLOT_VERSION] = SHARD_VERSION;
-    header[SHARD_SLOT_TOKENS] = (int32_t)tokens.size();
+    header[SHARD_SLOT_TOKENS] = (int32_t)n;
     header[SHARD_SLOT_VOCAB] = vocab_size;
     header[SHARD_SLOT_BYTES] = num_bytes <= (size_t)INT32_MAX ? (int32_t)num_bytes : 0;
     AtomicFile f(path);
@@ -24,13 +29,13 @@ void write_shard(const std::string& path, const std::vector<uint16_t>& tokens, i
     // written in blocks, each checked first: a bad id throws before commit(), and the
     // AtomicFile destructor then removes the partial path.tmp
     const size_t BLOCK = 1 << 20;
-    for (size_t start = 0; start < tokens.size(); start += BLOCK) {
-        size_t n = std::min(BLOCK, tokens.size() - start);
-        for (size_t i = start; i < start + n; i++)
+    for (size_t start = 0; start < n; start += BLOCK) {
+        size_t end = std::min(start + BLOCK, n);
+        for (size_t i = start; i < end; i++)
             if (tokens[i] >= vocab_size)
                 throw Error(path + ": token " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
                             " is >= the vocabulary size " + std::to_string(vocab_size));
-        f.write(tokens.data() + start, n * sizeof(uint16_t));
+        f.write(tokens + start, (end - start) * sizeof(uint16_t));
     }
     f.commit();
 }

@@ -34,6 +34,8 @@ struct ShardHeader {
 // naming the path otherwise); num_bytes is recorded if it fits the int32 slot, else 0.
 void write_shard(const std::string& path, const std::vector<uint16_t>& tokens, int vocab_size,
                  size_t num_bytes = 0);
+// The same for n tokens at `tokens` (prepare writes from the front of a larger buffer, without a copy).
+void write_shard(const std::string& path, const uint16_t* tokens, size_t n, int vocab_size, size_t num_bytes);
 
 // Reads and checks the header: magic, version, token count against the file size.
 // Throws Error("path: ...") with a hint on each malformed case.
