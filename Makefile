@@ -52,7 +52,7 @@ cache/tinyshakespeare.txt:
 # tokenize it into out/data (cached), train the default model (~5 min), sample; validation lines in out/main.log
 CORPUS    := $(or $(SCRATCHGPT_DATA),$(wildcard ../shared/data/tinyshakespeare.txt),cache/tinyshakespeare.txt)
 TOKENIZER ?= byte
-RUN_FLAGS ?= -e d4 -b 8 -t 256 -x 2000 -v 200 -m 20 -s 1000 -g 256 -l 1e-3
+RUN_FLAGS ?= -e d4 -b 8 -t 256 -x 200 -v 50 -m 10 -s 200 -g 256 -l 1e-3
 run: train $(CORPUS)
 	./train prepare -i $(CORPUS) -o out/data --name tinyshakespeare --tokenizer $(TOKENIZER)
 	./train -i 'out/data/tinyshakespeare_train_*.bin' -j 'out/data/tinyshakespeare_val_*.bin' -o out --tokenizer $(TOKENIZER) $(RUN_FLAGS)

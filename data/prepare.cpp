@@ -187,6 +187,12 @@ static void encode_round(std::vector<Chunk>& round, const Tokenizer& tok, ShardW
 // ----------------------------------------------------------------------------
 // prepare
 
+static std::string number(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
 static std::string default_name(const std::string& input) {
     std::string base = input;
     while (base.size() > 1 && base.back() == '/') base.pop_back();
@@ -204,7 +210,7 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
     }
     if (opt.name.empty()) opt.name = default_name(opt.input);
     if (!(opt.val_fraction >= 0 && opt.val_fraction < 1))
-        throw UsageError("--val-fraction " + std::to_string(opt.val_fraction) + ": must be in [0, 1)");
+        throw UsageError("--val-fraction " + number(opt.val_fraction) + ": must be in [0, 1)");
     if (opt.shard_tokens == 0 || opt.shard_tokens > (size_t)INT32_MAX)
         throw UsageError("--shard-tokens " + std::to_string(opt.shard_tokens) + ": must be in 1..2^31-1");
     if (tokenizer_vocab_size(tok) > SHARD_MAX_VOCAB)
