@@ -101,8 +101,13 @@ static bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c ==
 
 // subtle: with GPT-2's pre-tokenizer regex no piece ends in whitespace, and a whitespace run is
 // split the same way wherever it starts, so cutting just before a run gives the same tokens as
-// the whole text. (Not so for GPT-4's regex, whose punctuation pieces swallow trailing newlines.)
-static bool is_cut(const std::string& text, size_t p) { return p == 0 || (is_space(text[p]) && !is_space(text[p - 1])); }
+// the whole text. The byte before must be ASCII: the last byte of a Unicode space (U+00A0 is
+// C2 A0) would put the cut inside a run. (GPT-4's regex differs: its punctuation pieces swallow
+// trailing newlines.) tokenizer/pretokenize.h's pretokenize_safe_split is a stricter rule.
+static bool is_cut(const std::string& text, size_t p) {
+    unsigned char before = p > 0 ? (unsigned char)text[p - 1] : 0;
+    return p == 0 || (is_space(text[p]) && before < 0x80 && !is_space((char)before));
+}
 
 size_t prepare_chunk_end(const std::string& text, size_t n) {
     for (size_t p = n; p-- > 1;)

@@ -36,6 +36,6 @@ PrepareResult prepare(const PrepareOptions& opt, const Tokenizer& tok);
 // `./train prepare -i INPUT -o OUTDIR ...` (argv[0] == "prepare"); returns the exit status.
 int prepare_main(int argc, char** argv);
 
-// Where a chunk may end: the last p in (0, n) that starts a whitespace run (text[p] is space and
-// text[p-1] is not), else the last UTF-8 character start, else n. Exposed for the tests.
+// Where a chunk may end: the last p in (0, n) that starts a whitespace run (text[p] is an ASCII
+// space and text[p-1] an ASCII non-space), else the last UTF-8 character start, else n. For tests.
 size_t prepare_chunk_end(const std::string& text, size_t n);

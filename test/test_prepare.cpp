@@ -49,6 +49,7 @@ TEST_CASE("prepare/prepare_chunk_end") {
     CHECK(prepare_chunk_end("ab cd", 5) == 2);
     CHECK(prepare_chunk_end("ab cd\n\nef", 9) == 5);
     CHECK(prepare_chunk_end("ab  ", 4) == 2);
+    CHECK(prepare_chunk_end("a b\xC2\xA0 c", 7) == 1);  // not inside the run U+00A0 + space
     // no whitespace: the last UTF-8 character start (never inside "é" = C3 A9)
     CHECK(prepare_chunk_end("abc\xC3\xA9", 5) == 3);
     CHECK(prepare_chunk_end("abcd", 4) == 3);
