@@ -237,15 +237,21 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
                 size_t nl = old.find('\n', p), sp = old.find(' ', p);
                 if (nl == std::string::npos || sp > nl) { res.cached = false; break; }
                 std::string kind = old.substr(p, sp - p), path = old.substr(sp + 1, nl - sp - 1);
-                if (!file_exists(path)) { res.cached = false; break; }
+                size_t count = 0;
+                try {
+                    count = read_shard_header(path).num_tokens;
+                } catch (const Error&) {  // lost or damaged since: make it again
+                    res.cached = false;
+                    break;
+                }
                 (kind == "val" ? res.val : res.train).push_back(path);
-                (kind == "val" ? res.val_tokens : res.train_tokens) += read_shard_header(path).num_tokens;
+                (kind == "val" ? res.val_tokens : res.train_tokens) += count;
                 p = nl + 1;
             }
             if (res.cached) {
                 if (!opt.quiet)
-                    std::printf("prepare: %s: cached (%zu train + %zu val tokens; delete %s to redo)\n", prefix.c_str(),
-                            res.train_tokens, res.val_tokens, manifest.c_str());
+                    std::printf("prepare: %s: cached (%zu train + %zu val tokens; delete %s to redo)\n",
+                                prefix.c_str(), res.train_tokens, res.val_tokens, manifest.c_str());
                 return res;
             }
             res = PrepareResult();
@@ -315,8 +321,8 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
     size_t tokens = res.train_tokens + res.val_tokens;
     if (!opt.quiet)
         std::printf("prepare: %s: %zu bytes -> %zu train + %zu val tokens (%.3f bytes/token) in %.2f s\n",
-                prefix.c_str(), res.bytes, res.train_tokens, res.val_tokens,
-                tokens ? (double)res.bytes / (double)tokens : 0.0, secs);
+                    prefix.c_str(), res.bytes, res.train_tokens, res.val_tokens,
+                    tokens ? (double)res.bytes / (double)tokens : 0.0, secs);
     return res;
 }
 

@@ -166,6 +166,10 @@ TEST_CASE("prepare/cached") {
     std::remove((dir + "/play_val_000000.bin").c_str());
     CHECK(!prepare(opt, byte_tokenizer()).cached);
     CHECK(file_exists(dir + "/play_val_000000.bin"));
+    std::string good = read_file(dir + "/play_train_000001.bin");
+    write_text(dir + "/play_train_000001.bin", "damaged");
+    CHECK(!prepare(opt, byte_tokenizer()).cached);
+    CHECK(read_file(dir + "/play_train_000001.bin") == good);
 }
 
 TEST_CASE("prepare/prepare_main") {
