@@ -28,7 +28,7 @@ endif
 BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp tokenizer/*.cpp data/*.cpp))
 TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp))
-.PHONY: all deps test test-all run clean FORCE
+.PHONY: all deps test test-all data run clean FORCE
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -45,6 +45,20 @@ $(BUILD)/%.o: %.cpp Makefile | deps
 # installs Eigen and doctest when run as root, otherwise says which command to run
 deps:
 	@sh dev/deps.sh
+# Tiny Shakespeare into cache/, SHA-256 checked (make run does this when there is no local copy)
+TS_URL := https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt
+TS_SHA := 86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed
+data: cache/tinyshakespeare.txt
+cache/tinyshakespeare.txt:
+	@mkdir -p cache && curl -fsSL -o $@.tmp $(TS_URL) && echo "$(TS_SHA)  $@.tmp" | sha256sum -c --quiet && mv $@.tmp $@ || { rm -f $@.tmp; echo "error: could not download and verify $(TS_URL); copy that file to $@ or set SCRATCHGPT_DATA=/path/to/input.txt" >&2; exit 1; }
+# the README's main command: build, find the corpus ($$SCRATCHGPT_DATA, ../shared/data/, else download),
+# tokenize it into out/data (cached), train the default model (~5 min), sample; validation lines in out/main.log
+CORPUS    := $(or $(SCRATCHGPT_DATA),$(wildcard ../shared/data/tinyshakespeare.txt),cache/tinyshakespeare.txt)
+TOKENIZER ?= byte
+RUN_FLAGS ?= -e d4 -b 8 -t 256 -x 200 -v 50 -m 10 -s 200 -g 256 -l 1e-3
+run: train $(CORPUS)
+	./train prepare -i $(CORPUS) -o out/data --name tinyshakespeare --tokenizer $(TOKENIZER)
+	./train -i 'out/data/tinyshakespeare_train_*.bin' -j 'out/data/tinyshakespeare_val_*.bin' -o out --tokenizer $(TOKENIZER) $(RUN_FLAGS)
 clean:
 	rm -rf build train
 -include $(LIB:.o=.d) $(TESTS:.o=.d) $(BUILD)/train.d

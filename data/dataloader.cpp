@@ -1,40 +1,230 @@
-// dataloader.cpp: minimal in-memory loader. See dataloader.h.
+// dataloader.cpp: batches from token shards. See dataloader.h.
 #include "dataloader.h"
-#include "../model/util.h"
 
-void dataloader_init_tokens(DataLoader& loader, std::vector<uint16_t> tokens, const std::string& name, int B, int T,
-                            const DataLoaderOptions& opt) {
-    loader.name = name;
-    loader.tokens = std::move(tokens);
+#include <algorithm>   // std::swap
+#include <cstring>     // strerror
+#include <cerrno>      // errno
+#include <fcntl.h>     // open
+#include <glob.h>      // glob, globfree
+#include <sys/mman.h>  // mmap, munmap, madvise
+#include <sys/stat.h>  // fstat
+#include <unistd.h>    // close
+
+#include "../model/util.h"  // Error
+
+static const char* PREPARE_HINT = " (HINT: prepare the data with the model's tokenizer: ./train prepare --tokenizer ...)";
+
+// ----------------------------------------------------------------------------
+// seeded permutations
+
+// splitmix64: a full-period 64-bit generator whose whole state is one integer.
+static uint64_t splitmix64(uint64_t& x) {
+    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// 0..n-1, shuffled by Fisher-Yates from a key unless the loader is sequential.
+// subtle: every permutation is a function of (seed, epoch, shard) only, never of a generator
+// that ran before it, so restoring a state needs no history: the reason DataLoaderState is 4 integers.
+static std::vector<size_t> permutation(size_t n, bool shuffle, uint64_t key) {
+    std::vector<size_t> p(n);
+    for (size_t i = 0; i < n; i++) p[i] = i;
+    if (!shuffle) return p;
+    uint64_t x = key;
+    for (size_t i = n; i > 1; i--) std::swap(p[i - 1], p[splitmix64(x) % i]);  // modulo bias ~ n/2^64
+    return p;
+}
+
+// One key per (seed, epoch, slot): slot 0 is the shard order, slot f+1 the windows of file f.
+static uint64_t key(uint64_t seed, uint64_t epoch, uint64_t slot) {
+    uint64_t x = seed;
+    uint64_t k = splitmix64(x) ^ epoch;
+    k = splitmix64(k) ^ slot;
+    return splitmix64(k);
+}
+
+// ----------------------------------------------------------------------------
+// shards: checking and mapping
+
+static size_t batches_in(const DataLoader& loader, size_t file) {
+    size_t BT = (size_t)loader.B * (size_t)loader.T;
+    return (loader.headers[file].num_tokens - 1) / BT;  // each window reads B*T+1 tokens
+}
+
+static void unmap(DataLoader& loader) {
+    if (loader.map) munmap(loader.map, loader.map_bytes);
+    loader.map = nullptr;
+    loader.map_bytes = 0;
+    loader.tokens = nullptr;
+    loader.current = (size_t)-1;
+}
+
+DataLoader::~DataLoader() { unmap(*this); }
+
+// Every id of a shard against the model's vocabulary, once per shard (cost: one pass over the shard).
+static void check_ids(DataLoader& loader, size_t file) {
+    if (loader.opt.vocab_size <= 0 || loader.checked[file]) return;
+    size_t n = loader.headers[file].num_tokens;
+    for (size_t i = 0; i < n; i++)
+        if (loader.tokens[i] >= loader.opt.vocab_size)
+            throw Error(loader.files[file] + ": token " + std::to_string(loader.tokens[i]) + " at index " +
+                        std::to_string(i) + " is >= the model's vocabulary size " +
+                        std::to_string(loader.opt.vocab_size) + PREPARE_HINT);
+    loader.checked[file] = 1;
+}
+
+// Makes `file` the current shard: maps it (unmapping the previous one) and checks its ids.
+static void load_shard(DataLoader& loader, size_t file) {
+    if (loader.current == file) return;
+    if (!loader.memory.empty()) {  // in memory: one shard, nothing to map
+        loader.tokens = loader.memory.data();
+        loader.current = file;
+        check_ids(loader, file);
+        return;
+    }
+    unmap(loader);
+    const std::string& path = loader.files[file];
+    int fd = open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+    struct stat st;
+    size_t want = SHARD_HEADER_BYTES + loader.headers[file].num_tokens * sizeof(uint16_t);
+    if (fstat(fd, &st) != 0 || (size_t)st.st_size != want) {
+        close(fd);
+        throw Error(path + ": changed size since it was checked (was " + std::to_string(want) + " bytes)");
+    }
+    void* p = mmap(nullptr, want, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);  // the mapping keeps the file open
+    if (p == MAP_FAILED) throw Error(path + ": cannot mmap (" + std::strerror(errno) + ")");
+    // a hint to the kernel: read ahead when sequential, don't when shuffled
+    madvise(p, want, loader.opt.shuffle ? MADV_RANDOM : MADV_SEQUENTIAL);
+    loader.map = p;
+    loader.map_bytes = want;
+    loader.tokens = (const uint16_t*)((const char*)p + SHARD_HEADER_BYTES);
+    loader.current = file;
+    check_ids(loader, file);
+}
+
+// Checks B, T and every header against them and the model; then goes to the first batch.
+static void init_common(DataLoader& loader, int B, int T, const DataLoaderOptions& opt) {
+    if (B <= 0 || T <= 0) throw UsageError("dataloader: B and T must be positive (got B=" + std::to_string(B) +
+                                           " T=" + std::to_string(T) + ")");
     loader.B = B;
     loader.T = T;
     loader.opt = opt;
-    loader.state = DataLoaderState{};
-    if (loader.tokens.size() < (size_t)B * T + 1)
-        throw Error(name + ": " + std::to_string(loader.tokens.size()) + " tokens, fewer than B*T+1 = " +
-                    std::to_string((size_t)B * T + 1));
-    if (opt.vocab_size > 0)
-        for (uint16_t t : loader.tokens)
-            if (t >= opt.vocab_size)
-                throw Error(name + ": token id " + std::to_string(t) + " >= vocab size " + std::to_string(opt.vocab_size));
+    size_t need = (size_t)B * (size_t)T + 1;
+    for (size_t f = 0; f < loader.files.size(); f++) {
+        const ShardHeader& h = loader.headers[f];
+        if (h.num_tokens < need)
+            throw Error(loader.files[f] + ": " + std::to_string(h.num_tokens) + " tokens, fewer than the B*T+1 = " +
+                        std::to_string(need) + " one batch needs (HINT: lower -b/-t, or prepare larger shards)");
+        if (opt.vocab_size > 0 && h.vocab_size > opt.vocab_size)
+            throw Error(loader.files[f] + ": written with a vocabulary of " + std::to_string(h.vocab_size) +
+                        " tokens, more than the model's " + std::to_string(opt.vocab_size) + PREPARE_HINT);
+    }
+    loader.checked.assign(loader.files.size(), 0);
+    DataLoaderState s;
+    s.rng = opt.seed;
+    dataloader_restore(loader, s);
+    load_shard(loader, loader.shard_order[0]);  // now, so a bad first shard fails before training starts
+}
+
+// ----------------------------------------------------------------------------
+// the API
+
+void dataloader_init(DataLoader& loader, const std::string& pattern, int B, int T, const DataLoaderOptions& opt) {
+    unmap(loader);
+    loader.memory.clear();
+    glob_t g;
+    int rc = glob(pattern.c_str(), 0, nullptr, &g);  // sorted, so shard order is the names' order
+    loader.files.clear();
+    if (rc == 0)
+        for (size_t i = 0; i < g.gl_pathc; i++) loader.files.push_back(g.gl_pathv[i]);
+    globfree(&g);
+    if (loader.files.empty())
+        throw Error(pattern + ": no shard matches this pattern (HINT: make shards with ./train prepare -i TEXT -o DIR)");
+    loader.headers.clear();
+    for (const std::string& f : loader.files) loader.headers.push_back(read_shard_header(f));
+    init_common(loader, B, T, opt);
+}
+
+void dataloader_init_tokens(DataLoader& loader, std::vector<uint16_t> tokens, const std::string& name, int B, int T,
+                            const DataLoaderOptions& opt) {
+    unmap(loader);
+    ShardHeader h;
+    h.num_tokens = tokens.size();
+    loader.memory = std::move(tokens);
+    loader.files = {name};
+    loader.headers = {h};
+    if (loader.memory.empty()) throw Error(name + ": no tokens");
+    init_common(loader, B, T, opt);
+}
+
+void dataloader_next_batch(DataLoader& loader, int* inputs, int* targets) {
+    DataLoaderState& s = loader.state;
+    load_shard(loader, loader.shard_order[s.shard]);  // maps it on the first batch of a shard
+    // seek to the window: B*T+1 consecutive tokens of the current shard
+    size_t BT = (size_t)loader.B * (size_t)loader.T;
+    const uint16_t* window = loader.tokens + loader.batch_order[s.batch] * BT;
+    for (size_t i = 0; i < BT; i++) {
+        inputs[i] = window[i];
+        targets[i] = window[i + 1];
+    }
+    // advance: next window, else next shard, else next epoch (which reshuffles)
+    DataLoaderState next = s;
+    next.batch++;
+    if (next.batch == loader.batch_order.size()) {
+        next.batch = 0;
+        next.shard++;
+        if (next.shard == loader.files.size()) {
+            next.shard = 0;
+            next.epoch++;
+        }
+        dataloader_restore(loader, next);
+    } else {
+        s = next;
+    }
+}
+
+void dataloader_reset(DataLoader& loader) {
+    DataLoaderState s;
+    s.rng = loader.state.rng;
+    dataloader_restore(loader, s);
 }
 
 size_t dataloader_num_batches(const DataLoader& loader) {
-    return (loader.tokens.size() - 1) / ((size_t)loader.B * loader.T);
+    size_t n = 0;
+    for (size_t f = 0; f < loader.files.size(); f++) n += batches_in(loader, f);
+    return n;
 }
 
-void dataloader_reset(DataLoader& loader) { loader.state = DataLoaderState{}; }
+uint64_t dataloader_epoch(const DataLoader& loader) { return loader.state.epoch; }
 
-void dataloader_next_batch(DataLoader& loader, int* inputs, int* targets) {
-    if (loader.state.batch >= dataloader_num_batches(loader)) {
-        loader.state.batch = 0;
-        loader.state.epoch++;
+double dataloader_bytes_per_token(const DataLoader& loader) {
+    double bytes = 0, tokens = 0;
+    for (const ShardHeader& h : loader.headers) {
+        if (h.num_bytes == 0) return 0;
+        bytes += (double)h.num_bytes;
+        tokens += (double)h.num_tokens;
     }
-    const size_t BT = (size_t)loader.B * loader.T;
-    const uint16_t* p = loader.tokens.data() + loader.state.batch * BT;
-    for (size_t i = 0; i < BT; i++) {
-        inputs[i] = p[i];
-        targets[i] = p[i + 1];
-    }
-    loader.state.batch++;
+    return tokens > 0 ? bytes / tokens : 0;
+}
+
+DataLoaderState dataloader_state(const DataLoader& loader) { return loader.state; }
+
+void dataloader_restore(DataLoader& loader, const DataLoaderState& s) {
+    size_t num_shards = loader.files.size();
+    if (s.shard >= num_shards)
+        throw Error("dataloader: saved position is shard " + std::to_string(s.shard) + " but " + loader.files[0] +
+                    " ... has only " + std::to_string(num_shards) + " shards (resuming on other data?)");
+    // the permutations of this epoch and shard, rebuilt from the key
+    loader.shard_order = permutation(num_shards, loader.opt.shuffle, key(s.rng, s.epoch, 0));
+    size_t file = loader.shard_order[s.shard];
+    size_t nb = batches_in(loader, file);
+    if (s.batch >= nb)
+        throw Error(loader.files[file] + ": saved position is batch " + std::to_string(s.batch) + " but it has only " +
+                    std::to_string(nb) + " batches of B*T (resuming with other data or another B, T?)");
+    loader.batch_order = permutation(nb, loader.opt.shuffle, key(s.rng, s.epoch, file + 1));
+    loader.state = s;
 }

@@ -93,8 +93,11 @@ TEST_CASE("checkpoint/a full disk during the write keeps the previous file") {
     const std::string before = read_file(dir + "/m.bin");
     // A file-size limit makes the kernel refuse writes past 2 KB (EFBIG), as a full disk
     // would (ENOSPC): the new checkpoint cannot be completed.
-    struct rlimit old_limit, small = {2048, 2048};
+    // subtle: lower only the soft limit; without CAP_SYS_RESOURCE a lowered hard limit can never be
+    // raised back, and every later test that writes more than 2 KB would be killed
+    struct rlimit old_limit;
     getrlimit(RLIMIT_FSIZE, &old_limit);
+    struct rlimit small = {2048, old_limit.rlim_max};
     void (*old_handler)(int) = std::signal(SIGXFSZ, SIG_IGN);  // get EFBIG instead of being killed
     setrlimit(RLIMIT_FSIZE, &small);
     std::string msg;

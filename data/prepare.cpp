@@ -1,0 +1,378 @@
+// prepare.cpp: text -> token shards. See prepare.h.
+// Reading order: list the inputs, check the manifest (cached?), then stream chunks
+// -> tokenize a round in parallel -> append to the train or val shard writer.
+#include "prepare.h"
+
+#include <chrono>      // steady_clock, for the summary
+#include <climits>     // INT32_MAX
+#include <cmath>       // llround, floor
+#include <cstdio>      // printf, FILE
+#include <cstdlib>     // strtod
+#include <dirent.h>    // opendir, readdir
+#include <glob.h>      // glob: stale shards to remove
+#include <sys/stat.h>  // stat: sizes, mtimes, directories
+#include <algorithm>   // sort
+
+#include "../model/util.h"  // Error, UsageError, AtomicFile, make_dir, read_file
+#include "corpus.h"         // corpus_path: the default input
+#include "shard.h"          // write_shard, read_shard_header
+
+static const size_t CHUNK_BYTES = 1 << 20;  // text read and tokenized per chunk
+static const size_t ROUND_CHUNKS = 16;      // chunks tokenized in parallel per round
+
+// ----------------------------------------------------------------------------
+// inputs and the manifest
+
+struct InputFile {
+    std::string path;
+    size_t size = 0;
+    long long mtime_ns = 0;
+};
+
+static InputFile stat_file(const std::string& path) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) throw Error(path + ": no such file or directory");
+    InputFile f;
+    f.path = path;
+    f.size = (size_t)st.st_size;
+    f.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    return f;
+}
+
+static bool is_dir(const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// A file, or the regular non-hidden files of a directory (not recursive), sorted by name.
+static std::vector<InputFile> list_inputs(const std::string& input) {
+    std::vector<InputFile> files;
+    if (!is_dir(input)) {
+        files.push_back(stat_file(input));
+        return files;
+    }
+    DIR* d = opendir(input.c_str());
+    if (!d) throw Error(input + ": cannot list directory");
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d))
+        if (e->d_name[0] != '.') names.push_back(e->d_name);
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const std::string& n : names) {
+        std::string path = input + "/" + n;
+        if (!is_dir(path)) files.push_back(stat_file(path));
+    }
+    if (files.empty()) throw Error(input + ": no files in this directory");
+    return files;
+}
+
+// Everything the shards depend on, one item a line; a finished run appends its shard list.
+static std::string manifest_settings(const PrepareOptions& opt, const Tokenizer& tok,
+                                     const std::vector<InputFile>& inputs) {
+    char line[512];
+    std::string s = "scratchgpt-prepare 1\n";
+    s += "tokenizer " + opt.tokenizer + " name " + tok.name + " vocab " + std::to_string(tokenizer_vocab_size(tok)) +
+         " eot " + std::to_string(tok.eot) + "\n";
+    if (!is_dir(opt.tokenizer) && opt.tokenizer != "byte" && opt.tokenizer != "gpt2" && file_exists(opt.tokenizer)) {
+        InputFile t = stat_file(opt.tokenizer);  // a trained tokenizer file: retrained means stale
+        s += "tokenizer_file " + std::to_string(t.size) + " " + std::to_string(t.mtime_ns) + "\n";
+    }
+    std::snprintf(line, sizeof line, "val_fraction %.17g shard_tokens %zu\n", opt.val_fraction, opt.shard_tokens);
+    s += line;
+    for (const InputFile& f : inputs)
+        s += "input " + std::to_string(f.size) + " " + std::to_string(f.mtime_ns) + " " + f.path + "\n";
+    return s;
+}
+
+// Removes earlier shards of this NAME (and leftover .tmp files) so a glob never mixes two runs.
+static void remove_old_shards(const std::string& prefix) {
+    for (const char* suffix : {"_train_*.bin", "_val_*.bin", "_*.bin.tmp"}) {
+        glob_t g;
+        if (glob((prefix + suffix).c_str(), 0, nullptr, &g) == 0)
+            for (size_t i = 0; i < g.gl_pathc; i++) std::remove(g.gl_pathv[i]);
+        globfree(&g);
+    }
+}
+
+// ----------------------------------------------------------------------------
+// chunking: where text may be cut without changing its tokens
+
+static bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+// subtle: with GPT-2's pre-tokenizer regex no piece ends in whitespace, and a whitespace run is
+// split the same way wherever it starts, so cutting just before a run gives the same tokens as
+// the whole text. The byte before must be ASCII: the last byte of a Unicode space (U+00A0 is
+// C2 A0) would put the cut inside a run. (GPT-4's regex differs: its punctuation pieces swallow
+// trailing newlines.) tokenizer/pretokenize.h's pretokenize_safe_split is a stricter rule.
+static bool is_cut(const std::string& text, size_t p) {
+    unsigned char before = p > 0 ? (unsigned char)text[p - 1] : 0;
+    return p == 0 || (is_space(text[p]) && before < 0x80 && !is_space((char)before));
+}
+
+size_t prepare_chunk_end(const std::string& text, size_t n) {
+    for (size_t p = n; p-- > 1;)
+        if (is_cut(text, p)) return p;
+    for (size_t p = n; p-- > 1;)  // one long word: at least never split a UTF-8 character
+        if (((unsigned char)text[p] & 0xC0) != 0x80) return p;
+    return n;
+}
+
+// ----------------------------------------------------------------------------
+// shard writers, one per split
+
+enum Split { TRAIN = 0, VAL = 1 };
+
+struct ShardWriter {
+    std::string prefix;             // out_dir/NAME_train_ or ..._val_
+    std::vector<uint16_t> tokens;   // (< shard_tokens) not yet written
+    std::vector<std::string> paths; // shards written
+    size_t total = 0;               // tokens written
+};
+
+// Writes whole shards while the buffer holds at least `at_least` tokens (1 at the end: the rest).
+static void flush(ShardWriter& w, const Tokenizer& tok, size_t shard_tokens, size_t at_least, bool quiet) {
+    while (!w.tokens.empty() && w.tokens.size() >= at_least) {
+        size_t n = std::min(shard_tokens, w.tokens.size());
+        // bytes of text they stand for (byte-level tokenizers: exact; <|endoftext|> is not text)
+        size_t bytes = 0;
+        for (size_t i = 0; i < n; i++)
+            if (w.tokens[i] != tok.eot) bytes += tok.vocab[w.tokens[i]].size();
+        char index[16];
+        std::snprintf(index, sizeof index, "%06zu", w.paths.size());
+        std::string path = w.prefix + index + ".bin";
+        write_shard(path, w.tokens.data(), n, tokenizer_vocab_size(tok), bytes);
+        if (!quiet) std::printf("prepare: wrote %s (%zu tokens)\n", path.c_str(), n);
+        w.paths.push_back(path);
+        w.total += n;
+        w.tokens.erase(w.tokens.begin(), w.tokens.begin() + n);
+    }
+    if (at_least == 1) std::vector<uint16_t>().swap(w.tokens);  // this split is done: free its buffer
+}
+
+struct Chunk {
+    std::string text;
+    Split split = TRAIN;
+    bool doc_start = false;         // first chunk of a file: preceded by <|endoftext|>
+    std::vector<uint16_t> tokens;   // filled by encode_round
+};
+
+// Tokenizes the round's chunks in parallel (each writes only its own chunk), then appends
+// them in order, so the shards do not depend on the thread count.
+static void encode_round(std::vector<Chunk>& round, const Tokenizer& tok, ShardWriter* writers,
+                         size_t shard_tokens, bool quiet) {
+    int n = (int)round.size();
+    std::string bad;  // first error message, if any (no exception may leave an OpenMP region)
+#pragma omp parallel for schedule(dynamic)
+    for (int i = 0; i < n; i++) {
+        std::vector<int> ids = tokenizer_encode(tok, round[i].text, true);
+        std::vector<uint16_t>& out = round[i].tokens;
+        out.reserve(ids.size() + 1);
+        if (round[i].doc_start && tok.eot >= 0) out.push_back((uint16_t)tok.eot);
+        for (int id : ids) {
+            if (id < 0 || id >= SHARD_MAX_VOCAB) {
+#pragma omp critical
+                bad = "tokenizer " + tok.name + ": id " + std::to_string(id) + " does not fit a uint16 shard";
+                break;
+            }
+            out.push_back((uint16_t)id);
+        }
+    }
+    if (!bad.empty()) throw Error(bad);
+    for (Chunk& c : round) {
+        // the text is train then val: at the switch, the last train shard is complete, and
+        // writing it now keeps one buffer in memory, not two
+        if (c.split == VAL) flush(writers[TRAIN], tok, shard_tokens, 1, quiet);
+        ShardWriter& w = writers[c.split];
+        w.tokens.insert(w.tokens.end(), c.tokens.begin(), c.tokens.end());
+        flush(w, tok, shard_tokens, shard_tokens, quiet);
+    }
+    round.clear();
+}
+
+// ----------------------------------------------------------------------------
+// prepare
+
+static std::string number(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
+static std::string default_name(const std::string& input) {
+    std::string base = input;
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    base = base.substr(base.find_last_of('/') + 1);
+    size_t dot = base.find_last_of('.');
+    if (dot != std::string::npos && dot > 0) base = base.substr(0, dot);
+    return base.empty() ? "data" : base;
+}
+
+PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
+    PrepareOptions opt = given;
+    if (opt.input.empty()) {
+        opt.input = corpus_path();
+        if (opt.name.empty()) opt.name = "tinyshakespeare";
+    }
+    if (opt.name.empty()) opt.name = default_name(opt.input);
+    if (!(opt.val_fraction >= 0 && opt.val_fraction < 1))
+        throw UsageError("--val-fraction " + number(opt.val_fraction) + ": must be in [0, 1)");
+    if (opt.shard_tokens == 0 || opt.shard_tokens > (size_t)INT32_MAX)
+        throw UsageError("--shard-tokens " + std::to_string(opt.shard_tokens) + ": must be in 1..2^31-1");
+    if (tokenizer_vocab_size(tok) > SHARD_MAX_VOCAB)
+        throw Error("tokenizer " + tok.name + ": " + std::to_string(tokenizer_vocab_size(tok)) +
+                    " tokens do not fit the uint16 ids of a shard");
+    std::vector<InputFile> inputs = list_inputs(opt.input);
+    PrepareResult res;
+    for (const InputFile& f : inputs) res.bytes += f.size;
+
+    // cached: the manifest of a finished run with these settings, and its shards all there
+    std::string prefix = opt.out_dir + "/" + opt.name;
+    std::string manifest = prefix + ".prepare", settings = manifest_settings(opt, tok, inputs);
+    if (file_exists(manifest)) {
+        std::string old = read_file(manifest);
+        if (old.compare(0, settings.size(), settings) == 0) {
+            res.cached = true;
+            size_t p = settings.size();
+            while (p < old.size()) {  // "train PATH" / "val PATH" lines
+                size_t nl = old.find('\n', p), sp = old.find(' ', p);
+                if (nl == std::string::npos || sp > nl) { res.cached = false; break; }
+                std::string kind = old.substr(p, sp - p), path = old.substr(sp + 1, nl - sp - 1);
+                size_t count = 0;
+                try {
+                    count = read_shard_header(path).num_tokens;
+                } catch (const Error&) {  // lost or damaged since: make it again
+                    res.cached = false;
+                    break;
+                }
+                (kind == "val" ? res.val : res.train).push_back(path);
+                (kind == "val" ? res.val_tokens : res.train_tokens) += count;
+                p = nl + 1;
+            }
+            if (res.cached) {
+                if (!opt.quiet)
+                    std::printf("prepare: %s: cached (%zu train + %zu val tokens; delete %s to redo)\n",
+                                prefix.c_str(), res.train_tokens, res.val_tokens, manifest.c_str());
+                return res;
+            }
+            res = PrepareResult();
+            for (const InputFile& f : inputs) res.bytes += f.size;
+        }
+    }
+    make_dir(opt.out_dir);
+    std::remove(manifest.c_str());  // first: an interrupted run must not look finished
+    remove_old_shards(prefix);
+    auto t0 = std::chrono::steady_clock::now();
+
+    // stream: chunks of at most CHUNK_BYTES, cut where tokens cannot straddle the cut
+    ShardWriter writers[2];
+    writers[TRAIN].prefix = prefix + "_train_";
+    writers[VAL].prefix = prefix + "_val_";
+    size_t val_start = res.bytes - (size_t)std::llround(opt.val_fraction * (double)res.bytes);  // first val byte
+    Split split = TRAIN;
+    size_t pos = 0;  // global offset of the first byte not yet in a chunk
+    std::vector<Chunk> round;
+    auto emit = [&](std::string text, Split s, bool& doc_start) {
+        if (text.empty()) return;
+        round.push_back(Chunk{std::move(text), s, doc_start, {}});
+        doc_start = false;
+        if (round.size() == ROUND_CHUNKS) encode_round(round, tok, writers, opt.shard_tokens, opt.quiet);
+    };
+    std::vector<char> block(CHUNK_BYTES);
+    for (const InputFile& in : inputs) {
+        FILE* f = open_or_fail(in.path, "rb");
+        std::string text;  // carried over from the last block, then this block
+        bool doc_start = true, eof = false;
+        while (!eof) {
+            size_t want = CHUNK_BYTES - std::min(text.size(), CHUNK_BYTES / 2);
+            size_t got = std::fread(block.data(), 1, want, f);
+            if (std::ferror(f)) { std::fclose(f); throw Error(in.path + ": read error"); }
+            eof = got < want;
+            text.append(block.data(), got);
+            size_t end = eof ? text.size() : prepare_chunk_end(text, text.size());
+            if (split == TRAIN && pos + end > val_start) {  // the split falls here: at the first cut after it
+                size_t q = val_start > pos ? val_start - pos : 0;
+                while (q < end && !is_cut(text, q)) q++;
+                emit(text.substr(0, q), TRAIN, doc_start);
+                split = VAL;
+                emit(text.substr(q, end - q), VAL, doc_start);
+            } else {
+                emit(text.substr(0, end), split, doc_start);
+            }
+            text.erase(0, end);
+            pos += end;
+        }
+        std::fclose(f);
+    }
+    encode_round(round, tok, writers, opt.shard_tokens, opt.quiet);
+    for (ShardWriter& w : writers) flush(w, tok, opt.shard_tokens, 1, opt.quiet);
+
+    // finished: the manifest last, so only a complete run is ever reused
+    std::string text = settings;
+    for (const std::string& p : writers[TRAIN].paths) text += "train " + p + "\n";
+    for (const std::string& p : writers[VAL].paths) text += "val " + p + "\n";
+    AtomicFile mf(manifest);
+    mf.write(text.data(), text.size());
+    mf.commit();
+    res.train = writers[TRAIN].paths;
+    res.val = writers[VAL].paths;
+    res.train_tokens = writers[TRAIN].total;
+    res.val_tokens = writers[VAL].total;
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    size_t tokens = res.train_tokens + res.val_tokens;
+    if (!opt.quiet)
+        std::printf("prepare: %s: %zu bytes -> %zu train + %zu val tokens (%.3f bytes/token) in %.2f s\n",
+                    prefix.c_str(), res.bytes, res.train_tokens, res.val_tokens,
+                    tokens ? (double)res.bytes / (double)tokens : 0.0, secs);
+    return res;
+}
+
+// ----------------------------------------------------------------------------
+// the command line
+
+static void usage() {
+    std::printf(
+        "usage: ./train prepare [-i INPUT] [-o OUTDIR] [options]\n"
+        "Tokenizes text into llm.c token shards OUTDIR/NAME_{train,val}_NNNNNN.bin (skipped if already done).\n"
+        "  -i INPUT            a text file or a directory of them (default: Tiny Shakespeare, from\n"
+        "                      $SCRATCHGPT_DATA, ../shared/data/ or cache/; `make data` downloads it)\n"
+        "  -o OUTDIR           output directory (default out/data)\n"
+        "  --name NAME         shard name prefix (default: the input's file name)\n"
+        "  --tokenizer SPEC    byte | gpt2 | a tokenizer file (default byte)\n"
+        "  --val-fraction F    the last F of the text is validation (default 0.1)\n"
+        "  --shard-tokens N    at most N tokens per shard (default 100000000)\n"
+        "Threads: OMP_NUM_THREADS.\n");
+}
+
+static double parse_number(const std::string& flag, const char* s) {
+    char* end = nullptr;
+    double v = std::strtod(s, &end);
+    if (end == s || *end) throw UsageError(flag + " " + s + ": not a number");
+    return v;
+}
+
+int prepare_main(int argc, char** argv) {
+    PrepareOptions opt;
+    for (int i = 1; i < argc; i++) {
+        std::string flag = argv[i];
+        if (flag == "-h" || flag == "--help") {
+            usage();
+            return 0;
+        }
+        if (i + 1 >= argc) throw UsageError("prepare: " + flag + " needs a value (see ./train prepare --help)");
+        const char* v = argv[++i];
+        if (flag == "-i") opt.input = v;
+        else if (flag == "-o") opt.out_dir = v;
+        else if (flag == "--name") opt.name = v;
+        else if (flag == "--tokenizer") opt.tokenizer = v;
+        else if (flag == "--val-fraction") opt.val_fraction = parse_number(flag, v);
+        else if (flag == "--shard-tokens") {
+            double n = parse_number(flag, v);
+            if (n < 1 || n != std::floor(n)) throw UsageError(flag + " " + v + ": must be a positive integer");
+            opt.shard_tokens = (size_t)n;
+        } else throw UsageError("prepare: unknown flag " + flag + " (see ./train prepare --help)");
+    }
+    Tokenizer tok;
+    tokenizer_load(tok, opt.tokenizer);
+    prepare(opt, tok);
+    return 0;
+}

@@ -1,0 +1,45 @@
+// shard.h: llm.c's token-shard format, written by `./train prepare`, read by the DataLoader.
+// A shard is a header of 256 int32 followed by the tokens as uint16 (so V <= 65536):
+//   header[0] = 20240520 (magic)    header[1] = 1 (version: uint16 tokens)    header[2] = token count
+//   header[3] = vocabulary size of the tokenizer that wrote it (ours; 0 = unknown, as in llm.c's shards)
+//   header[4] = bytes of text the tokens encode, for bits per byte (ours; 0 = unknown)
+// llm.c leaves slots 3 and 4 at zero and never reads them, so its shards load here and ours load there.
+// Not supported: llm.c's version 2 (uint32 tokens, for Llama 3). Little-endian machines only, like llm.c.
+// Reference: llm.c dev/data/data_common.py (write_datafile) and llmc/dataloader.h.
+#pragma once
+#include <cstddef>  // size_t
+#include <cstdint>  // int32_t, uint16_t
+#include <string>
+#include <vector>
+
+#include "../model/util.h"  // HEADER_INTS, Error
+
+constexpr int32_t SHARD_MAGIC = 20240520;
+constexpr int32_t SHARD_VERSION = 1;
+constexpr size_t SHARD_HEADER_BYTES = HEADER_INTS * sizeof(int32_t);  // 1024: tokens start here
+constexpr int SHARD_MAX_VOCAB = 65536;                                  // ids must fit a uint16
+// the header slots, by name
+constexpr int SHARD_SLOT_MAGIC = 0, SHARD_SLOT_VERSION = 1, SHARD_SLOT_TOKENS = 2;
+constexpr int SHARD_SLOT_VOCAB = 3, SHARD_SLOT_BYTES = 4;
+
+// What a shard's header says, after checking it against the file.
+struct ShardHeader {
+    size_t num_tokens = 0;  // tokens after the header
+    int vocab_size = 0;     // 0 if the writer did not record it (llm.c)
+    size_t num_bytes = 0;   // text bytes those tokens encode; 0 if unknown
+};
+
+// Writes tokens as a shard through AtomicFile (path.tmp, then rename), so an interrupted
+// write never leaves a shard under the real name. Every id must be < vocab_size (Error
+// naming the path otherwise); num_bytes is recorded if it fits the int32 slot, else 0.
+void write_shard(const std::string& path, const std::vector<uint16_t>& tokens, int vocab_size,
+                 size_t num_bytes = 0);
+// The same for n tokens at `tokens` (prepare writes from the front of a larger buffer, without a copy).
+void write_shard(const std::string& path, const uint16_t* tokens, size_t n, int vocab_size, size_t num_bytes);
+
+// Reads and checks the header: magic, version, token count against the file size.
+// Throws Error("path: ...") with a hint on each malformed case.
+ShardHeader read_shard_header(const std::string& path);
+
+// True if the file exists and starts with the shard magic (train.cpp tells shards from text with it).
+bool is_shard_file(const std::string& path);
