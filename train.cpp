@@ -18,6 +18,7 @@
 #endif
 
 #include "data/dataloader.h"    // batches from shards or in-memory tokens
+#include "data/prepare.h"       // ./train prepare: text -> token shards
 #include "model/gpt2.h"         // the model: build, forward, backward, update
 #include "model/sampler.h"      // next-token sampling
 #include "model/schedule.h"     // learning-rate schedules
@@ -48,6 +49,7 @@ struct Options {
     int gen_tokens = 64;               // -g  tokens per sample
     int checkpoint_every = 0;          // -n  checkpoint every N steps (0 = only at the end, with -o)
     int overfit = 0;                   // -a  1 = train on the first batch over and over
+    int shuffle = 0;                   // --shuffle   1 = seeded shuffle of shards and windows
     long seed = 1337;                  // --seed      initialisation, dropout and sampling
     int threads = 0;                   // --threads   0 = OpenMP's default ($OMP_NUM_THREADS or all cores)
     float dropout = 0.0f;              // --dropout
@@ -92,6 +94,7 @@ static const Flag FLAGS[] = {
     {"-g", "--gen-tokens", Kind::Int, FIELD(gen_tokens), 0, 1e9, "tokens per sample"},
     {"-n", "--checkpoint-every", Kind::Int, FIELD(checkpoint_every), 0, 1e9, "checkpoint every N steps"},
     {"-a", "--overfit", Kind::Int, FIELD(overfit), 0, 1, "1: train on one batch over and over"},
+    {nullptr, "--shuffle", Kind::Int, FIELD(shuffle), 0, 1, "1: shuffle shard order and windows (seeded)"},
     {nullptr, "--seed", Kind::Long, FIELD(seed), 0, BIG, "seed for init, dropout, sampling"},
     {nullptr, "--threads", Kind::Int, FIELD(threads), 0, 4096, "threads (0: $OMP_NUM_THREADS or all cores)"},
     {nullptr, "--dropout", Kind::Float, FIELD(dropout), 0, 0.99, "dropout probability"},
@@ -170,7 +173,17 @@ static void open_data(DataLoader& train, DataLoader& val, bool& has_val, const O
     DataLoaderOptions lo;
     lo.vocab_size = vocab_size;
     lo.seed = (uint64_t)opt.seed;
+    lo.shuffle = opt.shuffle;
     const int B = opt.batch_size, T = opt.seq_len;
+    // token shards (llm.c's format, made by `./train prepare` or llm.c's scripts)
+    if (!file_exists(opt.train_data) || is_shard_file(opt.train_data)) {
+        dataloader_init(train, opt.train_data, B, T, lo);
+        has_val = !opt.val_data.empty();
+        lo.shuffle = false;  // validation always reads the same batches
+        if (has_val) dataloader_init(val, opt.val_data, B, T, lo);
+        return;
+    }
+    if (!opt.val_data.empty()) throw UsageError("-j needs -i to be token shards too, not a text file");
     // a plain text file: tokenize it all, the first 90% trains, the last 10% validates
     std::string text = read_file(opt.train_data);
     std::vector<int> ids = tokenizer_encode(tok, text);
@@ -200,7 +213,8 @@ static EvalResult evaluate(GPT2& model, DataLoader& val, const Tokenizer& tok, i
         dataloader_next_batch(val, inputs.data(), targets.data());
         gpt2_forward(model, inputs.data(), targets.data(), B, T);
         loss_sum += model.mean_loss;
-        for (int id : targets) bytes += (double)tok.vocab[id].size();
+        for (int id : targets)  // text bytes this token stands for; <|endoftext|> stands for none
+            bytes += id == tok.eot ? 0.0 : (double)tok.vocab[id].size();
     }
     double loss = loss_sum / batches;
     double tokens = (double)batches * B * T;
@@ -348,6 +362,7 @@ static int train_main(const Options& opt) {
 int main(int argc, char** argv) {
     try {
         if (argc >= 2 && std::strcmp(argv[1], "tokenizer") == 0) return tokenizer_main(argc - 1, argv + 1);
+        if (argc >= 2 && std::strcmp(argv[1], "prepare") == 0) return prepare_main(argc - 1, argv + 1);
         for (int i = 1; i < argc; i++)
             if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
                 usage();
