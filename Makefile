@@ -34,7 +34,7 @@ TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp))
 train: $(BUILD)/train.o $(LIB) FORCE
 	$(CXX) -o $@ $(BUILD)/train.o $(LIB) $(LDLIBS)
 # the tests (doctest); run from the repository root so test/fixtures/ and ../shared are found
-test: $(BUILD)/test_all
+test: train $(BUILD)/test_all
 	./$(BUILD)/test_all
 $(BUILD)/test_all: $(TESTS) $(LIB)
 	$(CXX) -o $@ $^ $(LDLIBS)

@@ -5,6 +5,8 @@
 // Subcommands (`./train tokenizer ...`, `./train prepare ...`) dispatch to their folders.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
 #include <chrono>   // steady_clock: ms per step
+#include <csignal>  // SIGINT, SIGTERM: stop cleanly
+#include <cstdarg>  // va_list: log_line
 #include <cmath>    // log, isfinite
 #include <cstdio>
 #include <cstdlib>  // strtod, strtoll
@@ -19,9 +21,11 @@
 
 #include "data/dataloader.h"    // batches from shards or in-memory tokens
 #include "data/prepare.h"       // ./train prepare: text -> token shards
+#include "model/checkpoint.h"   // llm.c's model file format
 #include "model/gpt2.h"         // the model: build, forward, backward, update
 #include "model/sampler.h"      // next-token sampling
 #include "model/schedule.h"     // learning-rate schedules
+#include "model/train_state.h"  // what a resume needs besides the weights
 #include "model/train_step.h"   // one optimizer step
 #include "model/util.h"         // Error, UsageError, file helpers
 #include "tokenizer/tokenizer.h"
@@ -50,6 +54,10 @@ struct Options {
     int checkpoint_every = 0;          // -n  checkpoint every N steps (0 = only at the end, with -o)
     int overfit = 0;                   // -a  1 = train on the first batch over and over
     int shuffle = 0;                   // --shuffle   1 = seeded shuffle of shards and windows
+    int resume = 0;                    // -y  1 = resume from the latest checkpoint in -o
+    int keep_checkpoints = 0;          // -nk keep only the newest K checkpoints (0 = all)
+    int early_stop = 0;                // --early-stop stop after N validations without a new best (0 = never)
+    int skip_nonfinite = 0;            // --skip-nonfinite 1 = skip a step whose loss/norm is NaN/inf instead of stopping
     long seed = 1337;                  // --seed      initialisation, dropout and sampling
     int threads = 0;                   // --threads   0 = OpenMP's default ($OMP_NUM_THREADS or all cores)
     float dropout = 0.0f;              // --dropout
@@ -94,6 +102,10 @@ static const Flag FLAGS[] = {
     {"-g", "--gen-tokens", Kind::Int, FIELD(gen_tokens), 0, 1e9, "tokens per sample"},
     {"-n", "--checkpoint-every", Kind::Int, FIELD(checkpoint_every), 0, 1e9, "checkpoint every N steps"},
     {"-a", "--overfit", Kind::Int, FIELD(overfit), 0, 1, "1: train on one batch over and over"},
+    {"-y", "--resume", Kind::Int, FIELD(resume), 0, 1, "1: resume from the latest checkpoint in -o"},
+    {"-nk", "--keep-checkpoints", Kind::Int, FIELD(keep_checkpoints), 0, 1e9, "keep the newest K checkpoints (0: all)"},
+    {nullptr, "--early-stop", Kind::Int, FIELD(early_stop), 0, 1e9, "stop after N validations without a new best"},
+    {nullptr, "--skip-nonfinite", Kind::Int, FIELD(skip_nonfinite), 0, 1, "1: skip NaN/inf steps instead of stopping"},
     {nullptr, "--shuffle", Kind::Int, FIELD(shuffle), 0, 1, "1: shuffle shard order and windows (seeded)"},
     {nullptr, "--seed", Kind::Long, FIELD(seed), 0, BIG, "seed for init, dropout, sampling"},
     {nullptr, "--threads", Kind::Int, FIELD(threads), 0, 4096, "threads (0: $OMP_NUM_THREADS or all cores)"},
@@ -125,10 +137,11 @@ static void usage() {
 }
 
 // Parses "-x 100", "--max-steps 100" or "--max-steps=100"; any problem is a UsageError (exit 2).
-static Options parse_flags(int argc, char** argv) {
+static Options parse_flags(const std::vector<std::string>& args) {
     Options opt;
-    for (int i = 1; i < argc; i++) {
-        std::string arg = argv[i], value;
+    const size_t argc = args.size();
+    for (size_t i = 0; i < argc; i++) {
+        std::string arg = args[i], value;
         bool has_value = false;
         size_t eq = arg.find('=');
         if (arg.rfind("--", 0) == 0 && eq != std::string::npos) {
@@ -142,7 +155,7 @@ static Options parse_flags(int argc, char** argv) {
         if (!flag) throw UsageError("unknown flag " + arg + " (see ./train --help)");
         if (!has_value) {
             if (i + 1 >= argc) throw UsageError(arg + " needs a value");
-            value = argv[++i];
+            value = args[++i];
         }
         char* base = reinterpret_cast<char*>(&opt) + flag->offset;
         if (flag->kind == Kind::String) {
@@ -175,8 +188,11 @@ static void open_data(DataLoader& train, DataLoader& val, bool& has_val, const O
     lo.seed = (uint64_t)opt.seed;
     lo.shuffle = opt.shuffle;
     const int B = opt.batch_size, T = opt.seq_len;
-    // token shards (llm.c's format, made by `./train prepare` or llm.c's scripts)
-    if (!file_exists(opt.train_data) || is_shard_file(opt.train_data)) {
+    // token shards (llm.c's format, made by `./train prepare` or llm.c's scripts); a .bin that
+    // is not a shard goes this way too, to be refused by name rather than read as text
+    const std::string& in = opt.train_data;
+    bool dot_bin = in.size() >= 4 && in.compare(in.size() - 4, 4, ".bin") == 0;
+    if (!file_exists(in) || is_shard_file(in) || dot_bin) {
         dataloader_init(train, opt.train_data, B, T, lo);
         has_val = !opt.val_data.empty();
         lo.shuffle = false;  // validation always reads the same batches
@@ -221,7 +237,7 @@ static EvalResult evaluate(GPT2& model, DataLoader& val, const Tokenizer& tok, i
     return {loss, loss / std::log(2.0) * tokens / bytes};
 }
 
-// Generates n tokens after `prompt`, printing each decoded token as it comes.
+// Generates n tokens after `context`, printing each decoded token as it comes.
 static void generate(GPT2& model, const Tokenizer& tok, std::vector<int> context, int n, float temperature, int top_k,
                      uint64_t seed) {
     SamplerRng rng{seed * 0x9E3779B97F4A7C15ULL + 1};
@@ -242,10 +258,82 @@ static void generate(GPT2& model, const Tokenizer& tok, std::vector<int> context
 }
 
 // ----------------------------------------------------------------------------
+// what the model costs: printed once at start, so a learner sees where memory and compute go
+
+static void print_model_card(const GPT2& model, int B, int T) {
+    const GPT2Config& c = model.config;
+    std::printf("model: L=%d NH=%d C=%d V=%d (padded %d) maxT=%d\n", c.num_layers, c.num_heads, c.channels,
+                c.vocab_size, c.padded_vocab_size, c.max_seq_len);
+    std::printf("  %-9s %12s\n", "tensor", "parameters");
+    for (const ParameterInfo& e : model.param_table) std::printf("  %-9s %12zu\n", e.name, e.count);
+    std::printf("  %-9s %12zu\n", "total", model.num_parameters);
+    const double MB = 1024.0 * 1024.0;
+    const double params_mb = model.num_parameters * sizeof(float) / MB;
+    const double acts_mb = table_size(activation_table(c, B, T)) * sizeof(float) / MB;
+    std::printf("memory: parameters %.1f MB, gradients %.1f MB, AdamW m+v %.1f MB, activations %.1f MB "
+                "(+ %.1f MB their gradients) = %.1f MB\n",
+                params_mb, params_mb, 2 * params_mb, acts_mb, acts_mb, 4 * params_mb + 2 * acts_mb);
+    std::printf("compute: %.1f MFLOP per token (forward + backward), %.2f GFLOP per step of B*T = %d tokens\n",
+                gpt2_flops_per_token(c, T) / 1e6, gpt2_flops_per_token(c, T) * B * T / 1e9, B * T);
+}
+
+// ----------------------------------------------------------------------------
+// checkpoints: model_N.bin (llm.c's format) + state_N.bin (train_state.h), and main.log
+
+// subtle: the one global. A signal handler can only set a flag; the loop reads it
+// between steps, saves, and exits cleanly (Ctrl-C or `kill` never loses the run).
+static volatile std::sig_atomic_t stop_requested = 0;
+static void on_signal(int) { stop_requested = 1; }
+
+static void save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep) {
+    gpt2_save_checkpoint(model, model_path(dir, step));  // the weights first,
+    state.step = step;
+    state.m = model.m_memory;
+    state.v = model.v_memory;
+    if (state.m.empty()) state.m.assign(model.num_parameters, 0.0f), state.v = state.m;  // no step taken yet
+    train_state_save(state_path(dir, step), state);      // then the state, which marks the pair complete
+    if (keep > 0) {  // -nk: drop the oldest pairs, state first so a model never lacks its state
+        std::vector<int> steps = saved_steps(dir);
+        for (size_t i = 0; i + keep < steps.size(); i++) {
+            std::remove(state_path(dir, steps[i]).c_str());
+            std::remove(model_path(dir, steps[i]).c_str());
+        }
+    }
+}
+
+// main.log lines "s:STEP ...": on resume, keep those up to the resumed step (a crash may have
+// logged steps past the last checkpoint), rewritten atomically.
+static void truncate_log(const std::string& path, int step) {
+    if (!file_exists(path)) return;
+    std::string kept, text = read_file(path);
+    for (size_t start = 0, end; start < text.size(); start = end + 1) {
+        end = text.find('\n', start);
+        if (end == std::string::npos) break;  // a torn last line: drop it
+        std::string line = text.substr(start, end - start + 1);
+        int s = 0;
+        if (std::sscanf(line.c_str(), "s:%d", &s) == 1 && s <= step) kept += line;
+    }
+    AtomicFile f(path);
+    f.write(kept.data(), kept.size());
+    f.commit();
+}
+
+// Appends one line with a single write, so a crash never leaves half a line behind.
+static void log_line(FILE* log, const char* fmt, ...) {
+    if (!log) return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (std::fputs(line, log) < 0 || std::fflush(log) != 0) throw Error("main.log: write failed (disk full?)");
+}
+
+// ----------------------------------------------------------------------------
 // the training run
 
-static int train_main(const Options& opt) {
-    // threads: set once, here; Eigen's GEMMs and our loops share the same OpenMP pool
+static int train_main(const Options& opt, const std::vector<std::string>& args, const TrainState* resumed) {
+    // threads: set once, here; our loops and the GEMMs they split share one OpenMP pool
 #ifdef _OPENMP
     if (opt.threads > 0) omp_set_num_threads(opt.threads);
     int threads = omp_get_max_threads();
@@ -261,7 +349,13 @@ static int train_main(const Options& opt) {
     GPT2 model;
     if (file_exists(opt.model)) {
         gpt2_build_from_checkpoint(model, opt.model);
+        const GPT2Config& c = model.config;
+        if ((opt.block_size > 0 && opt.block_size != c.max_seq_len) || (opt.vocab > 0 && opt.vocab != c.vocab_size))
+            throw UsageError(opt.model + " has block size " + std::to_string(c.max_seq_len) + " and vocab " +
+                             std::to_string(c.vocab_size) + ", not what --block-size/--vocab ask for");
     } else {
+        if (opt.model.find('/') != std::string::npos || opt.model.find('.') != std::string::npos)
+            throw Error(opt.model + ": cannot open (no such file)");  // meant a file, not a descriptor
         int maxT = opt.block_size > 0 ? opt.block_size : opt.seq_len;
         int V = opt.vocab > 0 ? opt.vocab : tokenizer_vocab_size(tok);
         gpt2_build_from_descriptor(model, opt.model, maxT, V, (uint64_t)opt.seed);
@@ -281,8 +375,7 @@ static int train_main(const Options& opt) {
         throw UsageError("-d " + std::to_string(total_batch) + " is not a multiple of B*T = " +
                          std::to_string(tokens_per_micro));
     const int accum_steps = (int)(total_batch / tokens_per_micro);
-    std::printf("model: L=%d NH=%d C=%d V=%d (Vp=%d) maxT=%d, %zu parameters\n", c.num_layers, c.num_heads,
-                c.channels, c.vocab_size, c.padded_vocab_size, c.max_seq_len, model.num_parameters);
+    print_model_card(model, B, T);
     std::printf("batch: B=%d T=%d, %d micro-batch(es) = %ld tokens per step\n", B, T, accum_steps, total_batch);
 
     DataLoader train_loader, val_loader;
@@ -304,39 +397,81 @@ static int train_main(const Options& opt) {
     step_cfg.adamw.beta2 = opt.beta2;
     step_cfg.adamw.weight_decay = opt.weight_decay;
 
+    // the run's state; a resumed run takes it from the checkpoint
+    TrainState state;
+    state.argv = args;
+    int start_step = 0;
+    if (resumed) {
+        state = *resumed;
+        state.argv = args;
+        start_step = resumed->step;
+        model.m_memory = resumed->m;
+        model.v_memory = resumed->v;
+        DataLoaderState ls{resumed->loader[0], resumed->loader[1], resumed->loader[2], resumed->loader[3]};
+        dataloader_restore(train_loader, ls);
+        std::printf("resumed from %s at step %d\n", state_path(opt.output_dir, start_step).c_str(), start_step);
+    }
     FILE* log = nullptr;
     if (!opt.output_dir.empty()) {
         make_dir(opt.output_dir);
-        log = open_or_fail(opt.output_dir + "/main.log", "w");
+        if (resumed) truncate_log(opt.output_dir + "/main.log", start_step);
+        log = open_or_fail(opt.output_dir + "/main.log", resumed ? "a" : "w");
     }
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+
     std::vector<int> batch_inputs((size_t)B * T), batch_targets((size_t)B * T);  // (B,T) each
     bool have_batch = false;
     const double flops_per_token = gpt2_flops_per_token(c, T);
-
-    for (int step = 0; step <= max_steps; step++) {
+    double ms_total = 0.0;
+    int steps_timed = 0;
+    for (int step = start_step; step <= max_steps; step++) {
         bool last_step = step == max_steps;
-        // once in a while: validation loss, in nats per token and bits per byte
-        if (has_val && opt.val_every > 0 && (step % opt.val_every == 0 || last_step)) {
-            int batches = std::min<int>(opt.val_batches, (int)dataloader_num_batches(val_loader));
-            EvalResult r = evaluate(model, val_loader, tok, batches, B, T);
-            std::printf("val loss %.6f | %.4f bits/byte\n", r.loss, r.bits_per_byte);
-            if (log) std::fprintf(log, "s:%d tel:%.6f bpb:%.6f\n", step, r.loss, r.bits_per_byte), std::fflush(log);
-        }
-        // once in a while: what the model writes now
-        if (opt.sample_every > 0 && opt.gen_tokens > 0 && ((step > 0 && step % opt.sample_every == 0) || last_step)) {
-            std::printf("---\n");
-            std::vector<int> prompt = {tok.eot >= 0 ? tok.eot : '\n'};
-            generate(model, tok, prompt, opt.gen_tokens, opt.temperature, opt.top_k, (uint64_t)opt.seed + step);
-            std::printf("---\n");
-        }
-        // checkpoints every -n steps and at the end
-        if (!opt.output_dir.empty() && ((opt.checkpoint_every > 0 && step > 0 && step % opt.checkpoint_every == 0) ||
-                                        (last_step && step > 0))) {
-            std::string path = opt.output_dir + "/model_" + std::to_string(step) + ".bin";
-            gpt2_save_checkpoint(model, path);
-            std::printf("wrote %s\n", path.c_str());
+        // a resumed run already validated, sampled and saved at its first step
+        if (!(resumed && step == start_step)) {
+            // once in a while: validation loss, in nats per token and bits per byte
+            if (has_val && opt.val_every > 0 && (step % opt.val_every == 0 || last_step)) {
+                int batches = std::min<int>(opt.val_batches, (int)dataloader_num_batches(val_loader));
+                EvalResult r = evaluate(model, val_loader, tok, batches, B, T);
+                bool best = r.loss < state.best_val_loss;
+                std::printf("val loss %.6f | %.4f bits/byte%s\n", r.loss, r.bits_per_byte, best ? " | new best" : "");
+                log_line(log, "s:%d tel:%.6f bpb:%.6f\n", step, r.loss, r.bits_per_byte);
+                if (best) {
+                    state.best_val_loss = r.loss;
+                    state.evals_since_best = 0;
+                    if (!opt.output_dir.empty()) gpt2_save_checkpoint(model, opt.output_dir + "/model_best.bin");
+                } else {
+                    state.evals_since_best++;
+                }
+            }
+            // once in a while: what the model writes now
+            if (opt.sample_every > 0 && opt.gen_tokens > 0 &&
+                ((step > 0 && step % opt.sample_every == 0) || last_step)) {
+                std::printf("---\n");
+                std::vector<int> prompt = {tok.eot >= 0 ? tok.eot : '\n'};
+                generate(model, tok, prompt, opt.gen_tokens, opt.temperature, opt.top_k, (uint64_t)opt.seed + step);
+                std::printf("---\n");
+            }
+            // checkpoints every -n steps, at the end, and when asked to stop
+            bool checkpoint = (opt.checkpoint_every > 0 && step > 0 && step % opt.checkpoint_every == 0) ||
+                              last_step || stop_requested;
+            if (!opt.output_dir.empty() && checkpoint) {
+                DataLoaderState ls = dataloader_state(train_loader);
+                state.loader[0] = ls.epoch, state.loader[1] = ls.shard, state.loader[2] = ls.batch, state.loader[3] = ls.rng;
+                save_checkpoint(opt.output_dir, step, model, state, opt.keep_checkpoints);
+                std::printf("wrote %s\n", model_path(opt.output_dir, step).c_str());
+            }
         }
         if (last_step) break;
+        if (stop_requested) {
+            std::printf("stopped by a signal after step %d%s\n", step,
+                        opt.output_dir.empty() ? " (no -o: nothing saved)" : "; resume with -y 1 -o DIR");
+            break;
+        }
+        if (opt.early_stop > 0 && state.evals_since_best >= opt.early_stop) {
+            std::printf("early stop: %d validations without a new best\n", state.evals_since_best);
+            break;
+        }
 
         // one optimizer step (model/train_step.cpp): accumulate over micro-batches, clip, update
         auto t0 = std::chrono::steady_clock::now();
@@ -347,13 +482,66 @@ static int train_main(const Options& opt) {
             std::copy(batch_inputs.begin(), batch_inputs.end(), inputs);
             std::copy(batch_targets.begin(), batch_targets.end(), targets);
         });
+        if (!r.updated && !opt.skip_nonfinite)
+            throw Error("step " + std::to_string(step + 1) + ": loss " + std::to_string(r.loss) + ", gradient norm " +
+                        std::to_string(r.norm) + " is not finite; stopped, the last checkpoint is untouched");
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        ms_total += ms;
+        steps_timed++;
         double tok_per_s = total_batch / (ms / 1000.0);
-        std::printf("step %5d/%d | loss %.6f | lr %.2e | norm %.4f | %.1f ms | %.0f tok/s | %.1f GFLOP/s\n", step + 1,
-                    max_steps, r.loss, r.lr, r.norm, ms, tok_per_s, flops_per_token * tok_per_s / 1e9);
-        if (log) std::fprintf(log, "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm), std::fflush(log);
+        double eta_s = ms_total / steps_timed * (max_steps - step - 1) / 1000.0;
+        std::printf("step %5d/%d | loss %.6f | lr %.2e | norm %.4f | %.1f ms | %.0f tok/s | %.1f GFLOP/s | eta %dm%02ds%s\n",
+                    step + 1, max_steps, r.loss, r.lr, r.norm, ms, tok_per_s, flops_per_token * tok_per_s / 1e9,
+                    (int)eta_s / 60, (int)eta_s % 60, r.updated ? "" : " | skipped (not finite)");
+        log_line(log, "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
     }
     if (log) std::fclose(log);
+    return 0;
+}
+
+// ----------------------------------------------------------------------------
+// ./train sample: a checkpoint and a prompt in, text out
+
+static int sample_main(int argc, char** argv) {
+    std::string model_file, tokenizer = "byte", prompt;
+    int n = 256, top_k = 0;
+    float temperature = 1.0f;
+    long seed = 1337;
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        if (a == "-h" || a == "--help") {
+            std::printf("usage: ./train sample -e CHECKPOINT [--tokenizer byte|gpt2|FILE] [--prompt TEXT] [-g TOKENS]\n"
+                        "                      [--temperature 1.0] [--top-k 0] [--seed 1337]\n");
+            return 0;
+        }
+        if (i + 1 >= argc) throw UsageError(a + " needs a value");
+        std::string v = argv[++i];
+        std::vector<std::string> one = {a == "-e" || a == "--model" ? "-e" : a, v};
+        if (a == "-e" || a == "--model") model_file = v;
+        else if (a == "--tokenizer") tokenizer = v;
+        else if (a == "--prompt") prompt = v;
+        else {  // numbers go through the trainer's checked parser
+            Options o = parse_flags(one);
+            if (a == "-g" || a == "--gen-tokens") n = o.gen_tokens;
+            else if (a == "--temperature") temperature = o.temperature;
+            else if (a == "--top-k") top_k = o.top_k;
+            else if (a == "--seed") seed = o.seed;
+            else throw UsageError("sample: unknown flag " + a + " (see ./train sample --help)");
+        }
+    }
+    if (model_file.empty()) throw UsageError("sample: -e CHECKPOINT is required");
+    GPT2 model;
+    gpt2_build_from_checkpoint(model, model_file);
+    Tokenizer tok;
+    tokenizer_load(tok, tokenizer);
+    if (tokenizer_vocab_size(tok) > model.config.vocab_size)
+        throw UsageError("--tokenizer " + tokenizer + " does not fit the model's vocabulary of " +
+                         std::to_string(model.config.vocab_size));
+    std::vector<int> context = tokenizer_encode(tok, prompt);
+    if (context.empty()) context.push_back(tok.eot >= 0 ? tok.eot : '\n');
+    gpt2_allocate_activations(model, 1, model.config.max_seq_len);
+    std::fputs(prompt.c_str(), stdout);
+    generate(model, tok, context, n, temperature, top_k, (uint64_t)seed);
     return 0;
 }
 
@@ -363,12 +551,32 @@ int main(int argc, char** argv) {
     try {
         if (argc >= 2 && std::strcmp(argv[1], "tokenizer") == 0) return tokenizer_main(argc - 1, argv + 1);
         if (argc >= 2 && std::strcmp(argv[1], "prepare") == 0) return prepare_main(argc - 1, argv + 1);
-        for (int i = 1; i < argc; i++)
-            if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
+        if (argc >= 2 && std::strcmp(argv[1], "sample") == 0) return sample_main(argc - 1, argv + 1);
+        std::vector<std::string> args(argv + 1, argv + argc);
+        for (const std::string& a : args)
+            if (a == "-h" || a == "--help") {
                 usage();
                 return 0;
             }
-        return train_main(parse_flags(argc, argv));
+        Options opt = parse_flags(args);
+        if (!opt.resume) return train_main(opt, args, nullptr);
+        // resume (-y 1 -o DIR): the saved command line, then this one's flags on top
+        if (opt.output_dir.empty()) throw UsageError("-y 1 needs -o DIR, the directory of the run to resume");
+        std::vector<int> steps = saved_steps(opt.output_dir);
+        if (steps.empty()) throw Error(opt.output_dir + ": no checkpoint to resume from (no state_*.bin)");
+        TrainState state;
+        GPT2Config c = checkpoint_read_config(model_path(opt.output_dir, steps.back()));
+        train_state_load(state_path(opt.output_dir, steps.back()), table_size(parameter_table(c)), state);
+        std::vector<std::string> merged = state.argv;
+        for (size_t i = 0; i < args.size(); i++) {
+            if (args[i] == "-y" || args[i] == "--resume") { i++; continue; }  // not saved: a resume is not a new run
+            merged.push_back(args[i]);
+        }
+        merged.push_back("-e");
+        merged.push_back(model_path(opt.output_dir, steps.back()));
+        Options resumed_opt = parse_flags(merged);
+        merged.resize(merged.size() - 2);
+        return train_main(resumed_opt, merged, &state);
     } catch (const UsageError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 2;

@@ -126,6 +126,16 @@ void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_se
 // ----------------------------------------------------------------------------
 // forward
 
+void gpt2_allocate_activations(GPT2& model, int B, int T) {
+    auto table = activation_table(model.config, B, T);
+    model.num_activations = table_size(table);
+    model.acts_memory.assign(model.num_activations, 0.0f);
+    point_tensors(model.acts, model.acts_memory.data(), table);
+    model.grads_acts_memory.clear();  // re-made for the new size by the next backward
+    model.batch_size = B;
+    model.seq_len = T;
+}
+
 void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T) {
     const GPT2Config& c = model.config;
     const int V = c.vocab_size, Vp = c.padded_vocab_size, L = c.num_layers, NH = c.num_heads, C = c.channels;
@@ -134,12 +144,7 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
                          std::to_string(c.max_seq_len));
     // activations: allocated once, for the first (B,T); later calls may be smaller, not larger
     if (model.acts_memory.empty()) {
-        auto table = activation_table(c, B, T);
-        model.num_activations = table_size(table);
-        model.acts_memory.assign(model.num_activations, 0.0f);
-        point_tensors(model.acts, model.acts_memory.data(), table);
-        model.batch_size = B;
-        model.seq_len = T;
+        gpt2_allocate_activations(model, B, T);
     } else if (B > model.batch_size || T > model.seq_len) {
         throw Error("model activations were allocated for B=" + std::to_string(model.batch_size) +
                     " T=" + std::to_string(model.seq_len) + ", got B=" + std::to_string(B) + " T=" + std::to_string(T));

@@ -49,6 +49,8 @@ void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_se
 // The configuration a descriptor names (throws UsageError on a malformed one).
 GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len, int vocab_size);
 
+// Allocates the activations for batches of up to (B,T); forward calls it on first use.
+void gpt2_allocate_activations(GPT2& model, int B, int T);
 // inputs, targets (B,T); targets may be null (no loss). Logits land in model.acts.logits (B,T,Vp).
 void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T);
 // Zeroes the parameter gradients: the only place that writes zeros into a gradient.

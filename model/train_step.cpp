@@ -1,6 +1,7 @@
 // train_step.cpp: one optimizer step. See train_step.h.
 #include "train_step.h"
 
+#include <cmath>  // isfinite
 #include <vector>
 
 StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, int B, int T,
@@ -25,8 +26,10 @@ StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, in
     StepResult r;
     r.loss = loss / cfg.accum_steps;
     r.norm = grad_norm(model.grads_memory.data(), model.num_parameters);
-    clip_grads(model.grads_memory.data(), model.num_parameters, r.norm, cfg.grad_clip);
     r.lr = learning_rate(cfg.schedule, step);
+    r.updated = std::isfinite(r.loss) && std::isfinite(r.norm);
+    if (!r.updated) return r;
+    clip_grads(model.grads_memory.data(), model.num_parameters, r.norm, cfg.grad_clip);
     gpt2_update(model, r.lr, cfg.adamw, step + 1);
     return r;
 }

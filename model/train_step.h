@@ -21,8 +21,11 @@ struct StepResult {
     double loss;   // mean training loss over the micro-batches
     double norm;   // global gradient norm, before clipping
     float lr;      // learning rate used
+    bool updated;  // false when the loss or the norm was not finite: the weights were left alone
 };
 
 // next_batch fills inputs and targets, each (B,T), once per micro-batch. step counts from 0.
+// A NaN or infinite loss or gradient norm never reaches the weights: the update is skipped
+// and StepResult::updated says so; the trainer decides whether to stop.
 StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, int B, int T,
                            const std::function<void(int* inputs, int* targets)>& next_batch);
