@@ -1,0 +1,187 @@
+// test_tokenizer.cpp: the tokenizer as the trainer sees it (tokenizer/tokenizer.h): the byte
+// tokenizer; GPT-2's ids against tiktoken's (test/fixtures/tokenizer_gpt2_reference.txt, written by
+// dev/tokenizer/gpt2_reference.mjs); round trips; the parallel encoder; `./train tokenizer ...`.
+#include <doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <unistd.h>  // dup, dup2
+#include <vector>
+
+#include "../model/util.h"
+#include "../tokenizer/tokenizer.h"
+#include "check.h"   // shared_dir, temp_dir
+#include "sha256.h"  // sha256_hex
+
+// GPT-2's tokenizer, loaded once; null (and a message) when its files are not available
+static const Tokenizer* gpt2() {
+    static Tokenizer tok;
+    static int state = 0;  // 0 untried, 1 loaded, 2 missing
+    if (state == 0) {
+        try {
+            tokenizer_load(tok, "gpt2");
+            state = 1;
+        } catch (const Error& e) {
+            state = 2;
+        }
+    }
+    if (state == 2) MESSAGE("skipped: GPT-2's vocabulary not found (run `make gpt2-vocab`)");
+    return state == 1 ? &tok : nullptr;
+}
+
+static std::string ids_to_string(const std::vector<int>& ids) {
+    std::string s;
+    for (size_t i = 0; i < ids.size(); i++) s += (i ? " " : "") + std::to_string(ids[i]);
+    return s;
+}
+
+static std::string from_hex(const std::string& h) {
+    std::string s;
+    for (size_t i = 0; i + 1 < h.size(); i += 2) s += (char)std::stoi(h.substr(i, 2), nullptr, 16);
+    return s;
+}
+
+struct RefCase { bool allow_special; std::string text, ids; };
+static std::vector<RefCase> reference_cases(std::string* shakespeare_line) {
+    std::ifstream f("test/fixtures/tokenizer_gpt2_reference.txt");
+    REQUIRE_MESSAGE(f.good(), "test/fixtures/tokenizer_gpt2_reference.txt missing; HINT: node dev/tokenizer/gpt2_reference.mjs");
+    std::vector<RefCase> out;
+    std::string line;
+    while (std::getline(f, line)) {
+        std::vector<std::string> cols;
+        std::stringstream ss(line);
+        std::string col;
+        while (std::getline(ss, col, '\t')) cols.push_back(col);
+        if (cols.size() >= 3 && cols[0] == "case") out.push_back({cols[1] == "S", from_hex(cols[2]), cols.size() > 3 ? cols[3] : ""});
+        if (cols.size() == 3 && cols[0] == "shakespeare") *shakespeare_line = line;
+    }
+    return out;
+}
+
+TEST_CASE("tokenizer/byte") {
+    Tokenizer tok;
+    tokenizer_load(tok, "byte");
+    CHECK(tokenizer_vocab_size(tok) == 256);
+    CHECK(tok.eot == -1);
+    std::string s = "hi \xff<|endoftext|>";
+    std::vector<int> ids = tokenizer_encode(tok, s, true);
+    REQUIRE(ids.size() == s.size());
+    CHECK(ids[3] == 255);
+    CHECK(tokenizer_decode(tok, ids.data(), ids.size()) == s);
+    CHECK_THROWS_AS(tokenizer_load(tok, "/nonexistent/vocab"), Error);
+}
+
+TEST_CASE("tokenizer/encode gpt2 equals tiktoken") {
+    const Tokenizer* tok = gpt2();
+    if (!tok) return;
+    std::string shakespeare;
+    std::vector<RefCase> cases = reference_cases(&shakespeare);
+    CHECK(cases.size() >= 300);
+    for (const RefCase& c : cases) {
+        CAPTURE(c.text);
+        std::vector<int> ids = tokenizer_encode(*tok, c.text, c.allow_special);
+        CHECK(ids_to_string(ids) == c.ids);
+        CHECK(tokenizer_decode(*tok, ids.data(), ids.size()) == c.text);  // round trip on every string
+    }
+    // hand-checked: <|endoftext|> is plain text unless allowed
+    CHECK(tokenizer_encode(*tok, "<|endoftext|>", true) == std::vector<int>{50256});
+    CHECK(tokenizer_encode(*tok, "<|endoftext|>").size() > 1);
+    // all of Tiny Shakespeare: the id count and SHA-256 of "id id ..." equal tiktoken's
+    std::string path = shared_dir() + "/data/tinyshakespeare.txt";
+    if (!file_exists(path)) { MESSAGE("skipped Shakespeare: " << path << " not found"); return; }
+    std::string text = read_file(path);
+    std::vector<int> ids = tokenizer_encode_parallel(*tok, text);
+    CHECK(shakespeare == "shakespeare\t" + std::to_string(ids.size()) + "\t" + sha256_hex(ids_to_string(ids)));
+    CHECK(tokenizer_decode(*tok, ids.data(), ids.size()) == text);
+}
+
+TEST_CASE("tokenizer/decode") {
+    Tokenizer tok;
+    tokenizer_load(tok, "byte");
+    int bad[] = {65, 256};
+    CHECK_THROWS_WITH_AS(tokenizer_decode(tok, bad, 2), doctest::Contains("256"), Error);
+    // random bytes survive encode then decode (invalid UTF-8 included), with GPT-2's vocab if present
+    const Tokenizer* t = gpt2();
+    if (!t) return;
+    std::mt19937 rng(3);
+    for (int rep = 0; rep < 200; rep++) {
+        std::string s;
+        size_t len = rng() % 64;
+        for (size_t k = 0; k < len; k++) s += (char)(rep % 2 ? rng() % 256 : " a\n\xc3\xa9'\xff"[rng() % 8]);
+        std::vector<int> ids = tokenizer_encode(*t, s, rep % 3 == 0);
+        CHECK(tokenizer_decode(*t, ids.data(), ids.size()) == s);
+    }
+}
+
+TEST_CASE("tokenizer/encode_parallel") {
+    const Tokenizer* tok = gpt2();
+    if (!tok) return;
+    std::mt19937 rng(11);
+    std::string text;
+    const char* parts[] = {"word", " ", "\n", "\n\n", "  ", "'s", "<|endoftext|>", "é", "\t", "42", "\xff"};
+    for (int k = 0; k < 20000; k++) text += parts[rng() % 11];
+    for (bool special : {false, true}) {
+        std::vector<int> serial = tokenizer_encode(*tok, text, special);
+        for (size_t chunk : {(size_t)1, (size_t)100, (size_t)4096, (size_t)1 << 20})
+            CHECK(tokenizer_encode_parallel(*tok, text, special, chunk) == serial);
+    }
+}
+
+// ----------------------------------------------------------------------------
+// the command line: tokenizer_main with stdin and stdout pointed at files
+
+static std::string run_cli(std::vector<std::string> args, const std::string& input, int* status) {
+    std::string dir = temp_dir("tokenizer_cli");
+    std::string in = dir + "/stdin", out = dir + "/stdout";
+    { std::ofstream(in, std::ios::binary) << input; }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(&a[0]);
+    std::fflush(stdout);
+    int saved_in = dup(0), saved_out = dup(1);
+    REQUIRE(std::freopen(in.c_str(), "rb", stdin));
+    REQUIRE(std::freopen(out.c_str(), "wb", stdout));
+    try {
+        *status = tokenizer_main((int)argv.size(), argv.data());
+    } catch (...) {
+        *status = -1;
+    }
+    std::fflush(stdout);
+    dup2(saved_in, 0);
+    dup2(saved_out, 1);
+    close(saved_in);
+    close(saved_out);
+    clearerr(stdin);
+    return read_file(out);
+}
+
+TEST_CASE("tokenizer/main") {
+    int status;
+    std::string dir = temp_dir("tokenizer_main");
+    std::string corpus = dir + "/corpus.txt";
+    std::string text;
+    for (int k = 0; k < 300; k++) text += "to be or not to be, that is the question " + std::to_string(k % 7) + "\n";
+    { std::ofstream(corpus, std::ios::binary) << text; }
+    // train a vocabulary, then encode and decode with it
+    run_cli({"tokenizer", "train", "--input", corpus, "--vocab-size", "280", "--out", dir + "/tok.vocab"}, "", &status);
+    CHECK(status == 0);
+    Tokenizer tok;
+    tokenizer_load(tok, dir + "/tok.vocab");
+    CHECK(tokenizer_vocab_size(tok) == 280);
+    std::string ids = run_cli({"tokenizer", "encode", "--tokenizer", dir + "/tok.vocab"}, "to be<|endoftext|>", &status);
+    CHECK(status == 0);
+    CHECK(ids == ids_to_string(tokenizer_encode(tok, "to be<|endoftext|>")) + "\n");
+    std::string special = run_cli({"tokenizer", "encode", "--tokenizer", dir + "/tok.vocab", "--allow-special"}, "to be<|endoftext|>", &status);
+    CHECK(special == ids_to_string(tokenizer_encode(tok, "to be<|endoftext|>", true)) + "\n");
+    CHECK(special.find("279") != std::string::npos);
+    CHECK(run_cli({"tokenizer", "decode", "--tokenizer", dir + "/tok.vocab"}, ids, &status) == "to be<|endoftext|>");
+    // flags and files that are wrong are thrown (status -1 here), never ignored
+    run_cli({"tokenizer", "encode", "--bogus"}, "", &status);
+    CHECK(status == -1);
+    run_cli({"tokenizer", "decode", "--tokenizer", "byte"}, "65 x", &status);
+    CHECK(status == -1);
+    CHECK_THROWS_AS(run_cli({"tokenizer"}, "", &status) == "" ? throw UsageError("") : 0, UsageError);
+    CHECK(run_cli({"tokenizer", "--help"}, "", &status).find("encode") != std::string::npos);
+}
