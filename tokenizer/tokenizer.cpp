@@ -90,9 +90,10 @@ std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::stri
                                            size_t chunk_bytes) {
     // chunk c is text[cuts[c], cuts[c+1]); each cut is a safe split point, so no piece
     // (and no special token, which holds no newline) straddles two chunks
+    if (chunk_bytes == 0) chunk_bytes = std::min(std::max(text.size() / 64, (size_t)64 << 10), (size_t)4 << 20);
     std::vector<size_t> cuts = {0};
     while (cuts.back() < text.size()) {
-        size_t want = cuts.back() + (chunk_bytes ? chunk_bytes : 1);
+        size_t want = cuts.back() + chunk_bytes;
         cuts.push_back(want >= text.size() ? text.size() : pretokenize_safe_split(text.data(), text.size(), want));
     }
     long C = (long)cuts.size() - 1;

@@ -39,10 +39,10 @@ int tokenizer_vocab_size(const Tokenizer& tok);
 // (tiktoken's allowed_special="all"); otherwise it is encoded as the plain text it is.
 std::vector<int> tokenizer_encode(const Tokenizer& tok, const std::string& text, bool allow_special = false);
 // The same ids as tokenizer_encode, computed by all OpenMP threads: the text is cut at
-// pretokenize_safe_split points about chunk_bytes apart and the chunks are encoded in parallel.
-// For large texts (data preparation); below 2 chunks it simply runs serially.
+// pretokenize_safe_split points about chunk_bytes apart (0: text/64, within 64 KB..4 MB) and the
+// chunks are encoded in parallel, one piece cache per thread. For large texts (data preparation).
 std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::string& text, bool allow_special = false,
-                                           size_t chunk_bytes = (size_t)1 << 20);
+                                           size_t chunk_bytes = 0);
 // The bytes of ids[0..n) concatenated. Throws Error on an id outside [0, V).
 std::string tokenizer_decode(const Tokenizer& tok, const int* ids, size_t n);
 
