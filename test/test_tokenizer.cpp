@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../model/util.h"
+#include "../tokenizer/bpe_train.h"  // training a vocabulary on random bytes
 #include "../tokenizer/tokenizer.h"
 #include "check.h"   // shared_dir, temp_dir
 #include "sha256.h"  // sha256_hex
@@ -103,17 +104,38 @@ TEST_CASE("tokenizer/decode") {
     tokenizer_load(tok, "byte");
     int bad[] = {65, 256};
     CHECK_THROWS_WITH_AS(tokenizer_decode(tok, bad, 2), doctest::Contains("256"), Error);
-    // random bytes survive encode then decode (invalid UTF-8 included), with GPT-2's vocab if present
-    const Tokenizer* t = gpt2();
-    if (!t) return;
+    // random bytes survive encode then decode (invalid UTF-8 included): with a vocabulary trained on
+    // random bytes here, and with GPT-2's if present
     std::mt19937 rng(3);
-    for (int rep = 0; rep < 200; rep++) {
+    auto random_bytes = [&](int rep) {
         std::string s;
         size_t len = rng() % 64;
         for (size_t k = 0; k < len; k++) s += (char)(rep % 2 ? rng() % 256 : " a\n\xc3\xa9'\xff"[rng() % 8]);
-        std::vector<int> ids = tokenizer_encode(*t, s, rep % 3 == 0);
-        CHECK(tokenizer_decode(*t, ids.data(), ids.size()) == s);
-    }
+        return s;
+    };
+    std::string corpus;
+    for (int rep = 0; rep < 400; rep++) corpus += random_bytes(rep);
+    WordCounts counts;
+    bpe_count_words(corpus.data(), corpus.size(), {"<|endoftext|>"}, counts);
+    BpeTrainOptions opt;
+    opt.vocab_size = 400;
+    Tokenizer trained;
+    bpe_train(trained, counts, opt);
+    std::vector<const Tokenizer*> toks = {&trained};
+    if (gpt2()) toks.push_back(gpt2());
+    for (const Tokenizer* t : toks)
+        for (int rep = 0; rep < 200; rep++) {
+            std::string s = random_bytes(rep);
+            std::vector<int> ids = tokenizer_encode(*t, s, rep % 3 == 0);
+            CHECK(tokenizer_decode(*t, ids.data(), ids.size()) == s);
+        }
+    // hand-checked: an invalid byte is a piece of its own, encoded as its one-byte token
+    if (!gpt2()) return;
+    const Tokenizer& g = *gpt2();
+    std::vector<int> want = tokenizer_encode(g, "abc");
+    want.push_back(g.byte_id[0xff]);
+    for (int id : tokenizer_encode(g, " def")) want.push_back(id);
+    CHECK(tokenizer_encode(g, "abc\xff def") == want);
 }
 
 TEST_CASE("tokenizer/encode_parallel") {

@@ -1,12 +1,13 @@
 // bpe_train.cpp: counting words, then merges with incremental pair counts. See bpe_train.h.
 #include "bpe_train.h"
 
+#include <algorithm>  // std::min, std::max
 #include <chrono>   // progress timing
 #include <cstdio>   // fprintf
 #include <queue>    // std::priority_queue
 #include <string_view>
 
-#include "../model/util.h"  // Error, open_or_fail
+#include "../model/util.h"  // Error, open_or_fail, file_size
 #include "pretokenize.h"    // pretokenize_piece_end, pretokenize_last_safe_split
 
 // ----------------------------------------------------------------------------
@@ -35,9 +36,9 @@ void bpe_count_file(const std::string& path, const std::vector<std::string>& spe
     const size_t BLOCK = (size_t)16 << 20;  // bytes read at a time; memory stays ~2 blocks
     FILE* f = open_or_fail(path, "rb");
     std::string buf;  // the carried tail of the last block + the new block
-    std::vector<char> block(BLOCK);
+    std::vector<char> block(std::max(std::min(BLOCK, file_size(path) + 1), (size_t)1 << 16));  // small files: small buffer
     while (true) {
-        size_t got = std::fread(block.data(), 1, BLOCK, f);
+        size_t got = std::fread(block.data(), 1, block.size(), f);
         if (got == 0) break;
         buf.append(block.data(), got);
         size_t cut = pretokenize_last_safe_split(buf.data(), buf.size());  // 0 if no safe point yet

@@ -15,6 +15,9 @@
 #include "tokenizer.h"
 #include "vocab_io.h"       // vocab_save
 
+// ----------------------------------------------------------------------------
+// flags
+
 static const char* USAGE =
     "usage: ./train tokenizer COMMAND [flags]\n"
     "  encode  [--tokenizer T] [--allow-special]  read text on stdin, print ids separated by spaces\n"
@@ -58,6 +61,9 @@ static CliArgs parse(int argc, char** argv) {
     }
     return a;
 }
+
+// ----------------------------------------------------------------------------
+// commands
 
 // stdin -> ids on stdout, block by block; each block is encoded up to its last safe split point
 static void cmd_encode(const CliArgs& a) {
