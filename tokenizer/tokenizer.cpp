@@ -6,7 +6,8 @@
 #include "../model/util.h"  // Error
 #include "bpe.h"            // bpe_encode_ordinary, PieceCache
 #include "pretokenize.h"    // pretokenize_safe_split
-#include "vocab_io.h"       // vocab_load_*, gpt2_dir
+#include "vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
+#include "vocab_io.h"       // vocab_load_file
 
 // ----------------------------------------------------------------------------
 // loading

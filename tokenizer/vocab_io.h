@@ -1,5 +1,6 @@
 // vocab_io.h: vocabulary files, read and written.
-// Three formats fill the same Tokenizer (vocab = id -> bytes, plus the special ids):
+// Two formats fill the same Tokenizer (vocab = id -> bytes, plus the special ids); GPT-2's own
+// encoder.json + vocab.bpe are read by vocab_gpt2.h:
 //  - ours: text, versioned, one token per line, readable in any editor:
 //        scratchgpt tokenizer 1
 //        vocab_size 4096
@@ -8,8 +9,6 @@
 //    a token is a quoted string; \\ \" and \xHH are its escapes (used for bytes outside printable ASCII).
 //  - llm.c's gpt2_tokenizer.bin: a 256-int32 header (magic 20240328, version 1|2, vocab size,
 //    eot id in version 2), then per token one length byte and its bytes. llm.c decodes with it.
-//  - GPT-2's own encoder.json (token string -> id, bytes spelled through GPT-2's bytes_to_unicode)
-//    and vocab.bpe (the merges in rank order; checked against encoder.json).
 // Every loader throws Error naming the file on anything malformed or truncated.
 #pragma once
 #include <string>
@@ -20,11 +19,6 @@ constexpr int LLMC_TOKENIZER_MAGIC = 20240328;
 constexpr int LLMC_TOKENIZER_VERSION = 2;
 constexpr const char* VOCAB_TEXT_MAGIC = "scratchgpt tokenizer";
 constexpr int VOCAB_TEXT_VERSION = 1;
-
-// Where "gpt2" is found: $SCRATCHGPT_GPT2_DIR, else ../shared/data/gpt2, else cache/gpt2 (written by
-// `make gpt2-vocab`). Throws Error naming that target when none holds encoder.json.
-std::string gpt2_dir();
-void vocab_load_gpt2(Tokenizer& tok, const std::string& dir);
 
 // Loads ours or llm.c's format, told apart by the first bytes of the file.
 void vocab_load_file(Tokenizer& tok, const std::string& path);
