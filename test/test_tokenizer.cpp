@@ -152,6 +152,27 @@ TEST_CASE("tokenizer/encode_parallel") {
     }
 }
 
+TEST_CASE("tokenizer/encode_stream") {
+    const Tokenizer* tok = gpt2();
+    if (!tok) return;
+    std::string text;
+    for (int k = 0; k < 300; k++) text += "Line " + std::to_string(k) + ": it's  here\n\n  and <|endoftext|> \xff\xc3\xa9.\n";
+    std::string path = temp_dir("tokenizer_stream") + "/in.txt";
+    { std::ofstream(path, std::ios::binary) << text; }
+    for (bool special : {false, true})
+        for (size_t block : {(size_t)1, (size_t)7, (size_t)100, (size_t)4096, (size_t)1 << 20}) {
+            CAPTURE(block);
+            FILE* f = std::fopen(path.c_str(), "rb");
+            REQUIRE(f);
+            std::vector<int> ids;
+            tokenizer_encode_stream(*tok, f, path, special, [&](const std::vector<int>& part) {
+                ids.insert(ids.end(), part.begin(), part.end());
+            }, block);
+            std::fclose(f);
+            CHECK(ids == tokenizer_encode(*tok, text, special));
+        }
+}
+
 // ----------------------------------------------------------------------------
 // the command line: tokenizer_main with stdin and stdout pointed at files
 

@@ -11,7 +11,6 @@
 
 #include "../model/util.h"  // Error, UsageError
 #include "bpe_train.h"      // bpe_count_file, bpe_train
-#include "pretokenize.h"    // pretokenize_last_safe_split
 #include "tokenizer.h"
 #include "vocab_io.h"       // vocab_save
 
@@ -65,15 +64,13 @@ static CliArgs parse(int argc, char** argv) {
 // ----------------------------------------------------------------------------
 // commands
 
-// stdin -> ids on stdout, block by block; each block is encoded up to its last safe split point
+// stdin -> ids on stdout, streamed block by block
 static void cmd_encode(const CliArgs& a) {
     Tokenizer tok;
     tokenizer_load(tok, a.tokenizer);
-    const size_t BLOCK = (size_t)8 << 20;
-    std::string buf, line;
-    std::vector<char> block(BLOCK);
     bool first = true;
-    auto emit = [&](const std::vector<int>& ids) {
+    std::string line;
+    tokenizer_encode_stream(tok, stdin, "stdin", a.allow_special, [&](const std::vector<int>& ids) {
         line.clear();
         for (int id : ids) {
             if (!first) line += ' ';
@@ -81,18 +78,7 @@ static void cmd_encode(const CliArgs& a) {
             first = false;
         }
         std::fwrite(line.data(), 1, line.size(), stdout);
-    };
-    while (true) {
-        size_t got = std::fread(block.data(), 1, BLOCK, stdin);
-        if (got == 0) break;
-        buf.append(block.data(), got);
-        size_t cut = pretokenize_last_safe_split(buf.data(), buf.size());
-        if (cut == 0) continue;
-        emit(tokenizer_encode_parallel(tok, buf.substr(0, cut), a.allow_special));
-        buf.erase(0, cut);
-    }
-    if (std::ferror(stdin)) throw Error("stdin: read error");
-    emit(tokenizer_encode_parallel(tok, buf, a.allow_special));
+    });
     std::fputc('\n', stdout);
 }
 

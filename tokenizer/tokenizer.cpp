@@ -5,7 +5,7 @@
 
 #include "../model/util.h"  // Error
 #include "bpe.h"            // bpe_encode_ordinary, PieceCache
-#include "pretokenize.h"    // pretokenize_safe_split
+#include "pretokenize.h"    // pretokenize_safe_split, pretokenize_last_safe_split
 #include "vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
 #include "vocab_io.h"       // vocab_load_file
 
@@ -109,6 +109,22 @@ std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::stri
     std::vector<int> out;
     for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
     return out;
+}
+
+void tokenizer_encode_stream(const Tokenizer& tok, FILE* in, const std::string& name, bool allow_special,
+                             const std::function<void(const std::vector<int>&)>& emit, size_t block_bytes) {
+    std::string buf;  // the carried tail of the last block + the new block
+    std::vector<char> block(block_bytes ? block_bytes : 1);
+    size_t got;
+    while ((got = std::fread(block.data(), 1, block.size(), in)) > 0) {
+        buf.append(block.data(), got);
+        size_t cut = pretokenize_last_safe_split(buf.data(), buf.size());  // 0: no safe point yet, read on
+        if (cut == 0) continue;
+        emit(tokenizer_encode_parallel(tok, buf.substr(0, cut), allow_special));
+        buf.erase(0, cut);
+    }
+    if (std::ferror(in)) throw Error(name + ": read error");
+    emit(tokenizer_encode_parallel(tok, buf, allow_special));
 }
 
 std::string tokenizer_decode(const Tokenizer& tok, const int* ids, size_t n) {

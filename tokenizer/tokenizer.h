@@ -9,6 +9,8 @@
 #pragma once
 #include <cstddef>        // size_t
 #include <cstdint>        // uint64_t
+#include <cstdio>         // FILE
+#include <functional>     // std::function
 #include <string>
 #include <unordered_map>  // the merge table
 #include <vector>
@@ -43,6 +45,12 @@ std::vector<int> tokenizer_encode(const Tokenizer& tok, const std::string& text,
 // chunks are encoded in parallel, one piece cache per thread. For large texts (data preparation).
 std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::string& text, bool allow_special = false,
                                            size_t chunk_bytes = 0);
+// Encodes a stream of any size, block_bytes at a time: each block is encoded (in parallel) up to its
+// last safe split point and the rest is carried into the next, so the ids handed to emit, in order,
+// are exactly tokenizer_encode of the whole stream. name is for error messages. Throws Error on a read error.
+void tokenizer_encode_stream(const Tokenizer& tok, FILE* in, const std::string& name, bool allow_special,
+                             const std::function<void(const std::vector<int>&)>& emit,
+                             size_t block_bytes = (size_t)8 << 20);
 // The bytes of ids[0..n) concatenated. Throws Error on an id outside [0, V).
 std::string tokenizer_decode(const Tokenizer& tok, const int* ids, size_t n);
 
