@@ -220,6 +220,13 @@ TEST_CASE("tokenizer/main") {
     CHECK(special == ids_to_string(tokenizer_encode(tok, "to be<|endoftext|>", true)) + "\n");
     CHECK(special.find("279") != std::string::npos);
     CHECK(run_cli({"tokenizer", "decode", "--tokenizer", dir + "/tok.vocab"}, ids, &status) == "to be<|endoftext|>");
+    // more special tokens (kept by our text format), each its own id when allowed
+    run_cli({"tokenizer", "train", "--input", corpus, "--vocab-size", "280", "--special", "<|pad|>", "--out", dir + "/sp.vocab"}, "", &status);
+    CHECK(status == 0);
+    std::string sp = run_cli({"tokenizer", "encode", "--tokenizer", dir + "/sp.vocab", "--allow-special"}, "<|pad|><|endoftext|>", &status);
+    CHECK(sp == "279 278\n");  // <|endoftext|> 278 comes first, then <|pad|> 279
+    run_cli({"tokenizer", "train", "--input", corpus, "--special", "<|pad|>", "--out", dir + "/sp.bin"}, "", &status);
+    CHECK(status == -1);  // llm.c's format holds only <|endoftext|>
     // flags and files that are wrong are thrown (status -1 here), never ignored
     run_cli({"tokenizer", "encode", "--bogus"}, "", &status);
     CHECK(status == -1);

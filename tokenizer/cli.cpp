@@ -1,7 +1,7 @@
 // cli.cpp: `./train tokenizer ...`, the command line of the tokenizer (argv[0] == "tokenizer").
 //   encode  --tokenizer gpt2|byte|FILE [--allow-special]   text on stdin  -> ids on stdout
 //   decode  --tokenizer gpt2|byte|FILE                     ids on stdin   -> text on stdout
-//   train   --input corpus.txt --vocab-size 4096 --out tok.bin|tok.vocab
+//   train   --input corpus.txt --vocab-size 4096 [--special S] --out tok.bin|tok.vocab
 //   convert --tokenizer gpt2|FILE --out FILE               e.g. GPT-2's files -> llm.c's gpt2_tokenizer.bin
 // Encode and decode stream: stdin is read in blocks, so inputs larger than memory work.
 #include <chrono>   // timing of train
@@ -21,19 +21,21 @@ static const char* USAGE =
     "usage: ./train tokenizer COMMAND [flags]\n"
     "  encode  [--tokenizer T] [--allow-special]  read text on stdin, print ids separated by spaces\n"
     "  decode  [--tokenizer T]                    read ids on stdin, print the text\n"
-    "  train   --input FILE [--vocab-size N] --out FILE   learn a byte-level BPE vocabulary\n"
+    "  train   --input FILE [--vocab-size N] [--special S] --out FILE   learn a byte-level BPE vocabulary\n"
     "  convert [--tokenizer T] --out FILE         write a vocabulary in another format\n"
     "flags:\n"
     "  --tokenizer T     byte | gpt2 | a vocabulary file (ours, or llm.c's gpt2_tokenizer.bin)  [gpt2]\n"
     "  --allow-special   <|endoftext|> in the text becomes its id instead of plain text\n"
     "  --input FILE      the training corpus (any size; streamed)\n"
-    "  --vocab-size N    total vocabulary: 256 bytes + merges + <|endoftext|>  [4096]\n"
+    "  --vocab-size N    total vocabulary: 256 bytes + merges + special tokens  [4096]\n"
+    "  --special S       train: one more special token after <|endoftext|> (repeatable)\n"
     "  --out FILE        FILE.bin: llm.c's gpt2_tokenizer.bin format; any other name: our text format\n";
 
 struct CliArgs {
     std::string command, tokenizer = "gpt2", input, out;
     bool allow_special = false;
     int vocab_size = 4096;
+    std::vector<std::string> specials = {"<|endoftext|>"};
 };
 
 static CliArgs parse(int argc, char** argv) {
@@ -50,6 +52,12 @@ static CliArgs parse(int argc, char** argv) {
         else if (flag == "--allow-special") a.allow_special = true;
         else if (flag == "--input") a.input = value();
         else if (flag == "--out") a.out = value();
+        else if (flag == "--special") {
+            std::string sp = value();
+            if (sp.empty() || sp.find_first_of(" \t\r\n") != std::string::npos)
+                throw UsageError("--special '" + sp + "': must be non-empty and hold no white space");
+            a.specials.push_back(sp);
+        }
         else if (flag == "--vocab-size") {
             std::string v = value();
             char* end;
@@ -118,6 +126,7 @@ static void cmd_train(const CliArgs& a) {
     auto t0 = std::chrono::steady_clock::now();
     BpeTrainOptions opt;
     opt.vocab_size = a.vocab_size;
+    opt.specials = a.specials;
     opt.verbose = true;
     WordCounts counts;
     bpe_count_file(a.input, opt.specials, counts);
