@@ -177,7 +177,7 @@ TEST_CASE("tokenizer/encode_stream") {
 // the command line: tokenizer_main with stdin and stdout pointed at files
 
 static std::string run_cli(std::vector<std::string> args, const std::string& input, int* status) {
-    std::string dir = temp_dir("tokenizer_cli");
+    static const std::string dir = temp_dir("tokenizer_cli");  // one directory; files rewritten per call
     std::string in = dir + "/stdin", out = dir + "/stdout";
     { std::ofstream(in, std::ios::binary) << input; }
     std::vector<char*> argv;

@@ -98,6 +98,7 @@ std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::stri
         cuts.push_back(want >= text.size() ? text.size() : pretokenize_safe_split(text.data(), text.size(), want));
     }
     long C = (long)cuts.size() - 1;
+    if (C <= 1) return tokenizer_encode(tok, text, allow_special);  // no threads to wake for one chunk
     std::vector<std::vector<int>> parts((size_t)C);
 #pragma omp parallel
     {
