@@ -186,10 +186,12 @@ static std::string run_cli(std::vector<std::string> args, const std::string& inp
     int saved_in = dup(0), saved_out = dup(1);
     REQUIRE(std::freopen(in.c_str(), "rb", stdin));
     REQUIRE(std::freopen(out.c_str(), "wb", stdout));
-    try {
+    try {  // the exit statuses train.cpp's main gives
         *status = tokenizer_main((int)argv.size(), argv.data());
-    } catch (...) {
-        *status = -1;
+    } catch (const UsageError&) {
+        *status = 2;
+    } catch (const Error&) {
+        *status = 1;
     }
     std::fflush(stdout);
     dup2(saved_in, 0);
@@ -226,12 +228,18 @@ TEST_CASE("tokenizer/main") {
     std::string sp = run_cli({"tokenizer", "encode", "--tokenizer", dir + "/sp.vocab", "--allow-special"}, "<|pad|><|endoftext|>", &status);
     CHECK(sp == "279 278\n");  // <|endoftext|> 278 comes first, then <|pad|> 279
     run_cli({"tokenizer", "train", "--input", corpus, "--special", "<|pad|>", "--out", dir + "/sp.bin"}, "", &status);
-    CHECK(status == -1);  // llm.c's format holds only <|endoftext|>
-    // flags and files that are wrong are thrown (status -1 here), never ignored
+    CHECK(status == 1);  // llm.c's format holds only <|endoftext|>
+    // wrong flags (status 2) and wrong input (status 1) are errors, never ignored
     run_cli({"tokenizer", "encode", "--bogus"}, "", &status);
-    CHECK(status == -1);
+    CHECK(status == 2);
+    run_cli({"tokenizer"}, "", &status);
+    CHECK(status == 2);
+    run_cli({"tokenizer", "train", "--input", corpus, "--vocab-size", "12", "--out", dir + "/x.vocab"}, "", &status);
+    CHECK(status == 2);
     run_cli({"tokenizer", "decode", "--tokenizer", "byte"}, "65 x", &status);
-    CHECK(status == -1);
-    CHECK_THROWS_AS(run_cli({"tokenizer"}, "", &status) == "" ? throw UsageError("") : 0, UsageError);
+    CHECK(status == 1);
+    run_cli({"tokenizer", "encode", "--tokenizer", corpus}, "hi", &status);  // not a vocabulary
+    CHECK(status == 1);
     CHECK(run_cli({"tokenizer", "--help"}, "", &status).find("encode") != std::string::npos);
+    CHECK(status == 0);
 }
