@@ -55,3 +55,25 @@ TEST_CASE("vocab_gpt2/gpt2_dir") {
     CHECK_THROWS_WITH_AS(gpt2_dir(), doctest::Contains("make gpt2-vocab"), Error);
     unsetenv("SCRATCHGPT_GPT2_DIR");
 }
+
+TEST_CASE("vocab_gpt2/malformed") {
+    std::string dir = temp_dir("vocab_gpt2");
+    write_bytes(dir + "/vocab.bpe", "#version: 0.2\n");
+    struct Bad { std::string json; const char* why; };
+    Bad bad[] = {
+        {"", "expected '{'"},
+        {"{\"a\": }", "expected a token id"},
+        {"{\"a\": 0, \"b\": 1", "expected ','"},
+        {"{\"a", "unterminated string"},
+        {"{\"\\uZZZZ\": 0}", "bad \\u escape"},
+        {"{\"a\": 0, \"b\": 0}", "once each"},
+        {"{\"\\u0000\": 0}", "byte alphabet"},  // U+0000 spells no byte in GPT-2's alphabet
+    };
+    for (const Bad& b : bad) {
+        CAPTURE(b.json);
+        write_bytes(dir + "/encoder.json", b.json);
+        Tokenizer tok;
+        CHECK_THROWS_WITH_AS(vocab_load_gpt2(tok, dir), doctest::Contains("encoder.json"), Error);
+        CHECK_THROWS_WITH_AS(vocab_load_gpt2(tok, dir), doctest::Contains(b.why), Error);
+    }
+}

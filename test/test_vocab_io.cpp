@@ -66,6 +66,7 @@ TEST_CASE("vocab_io/load malformed") {
         {"/version.vocab", "scratchgpt tokenizer 9\n", "not a vocabulary of this version"},
         {"/garbage.vocab", "hello\n", "not a vocabulary file"},
         {"/empty.vocab", "", "not a vocabulary file"},
+        {"/badhex.vocab", "scratchgpt tokenizer 1\nvocab_size 256\n0 \"\\xZZ\"\n", "bad \\x escape"},
         {"/badline.vocab", "scratchgpt tokenizer 1\nvocab_size 256\n0 \"\\x00\"\n7 oops\n", "expected token 1"},
     };
     for (const Bad& b : bad) {

@@ -42,9 +42,9 @@ static std::string gpt2_spelling_to_bytes(const std::string& s, const std::vecto
         uint32_t cp;
         if (c < 0x80) { cp = c; i += 1; }
         else if ((c & 0xE0) == 0xC0 && i + 1 < s.size()) { cp = (c & 0x1F) << 6 | (s[i + 1] & 0x3F); i += 2; }
-        else throw Error(path + ": token '" + s + "' is not spelled with GPT-2's byte alphabet");
+        else throw Error(path + ": a token is not spelled with GPT-2's byte alphabet: '" + s + "'");
         if (cp >= cp_to_byte.size() || cp_to_byte[cp] < 0)
-            throw Error(path + ": token '" + s + "' is not spelled with GPT-2's byte alphabet");
+            throw Error(path + ": a token is not spelled with GPT-2's byte alphabet: '" + s + "'");
         out += (char)cp_to_byte[cp];
     }
     return out;
@@ -69,8 +69,13 @@ static std::unordered_map<std::string, int> read_encoder_json(const std::string&
     auto skip_ws = [&] { while (i < js.size() && (js[i] == ' ' || js[i] == '\n' || js[i] == '\r' || js[i] == '\t')) i++; };
     auto hex4 = [&]() -> uint32_t {
         if (i + 4 > js.size()) throw fail("truncated \\u escape");
-        uint32_t v = (uint32_t)std::stoul(js.substr(i, 4), nullptr, 16);
-        i += 4;
+        uint32_t v = 0;
+        for (int k = 0; k < 4; k++, i++) {
+            char c = js[i];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0) throw fail("bad \\u escape");
+            v = v << 4 | (uint32_t)d;
+        }
         return v;
     };
     std::unordered_map<std::string, int> out;

@@ -1,6 +1,7 @@
 // vocab_io.cpp: our text vocabulary and llm.c's gpt2_tokenizer.bin. See vocab_io.h for the formats.
 #include "vocab_io.h"
 
+#include <cctype>   // isxdigit
 #include <cstdint>  // int32_t
 #include <cstdlib>  // atoi, atol
 #include <cstring>  // memcpy
@@ -115,7 +116,9 @@ static void load_text(Tokenizer& tok, const std::string& path, const std::string
             if (i + 2 >= line.size()) throw fail("bad escape");
             char e = line[++i];
             if (e == 'x') {
-                if (i + 3 > line.size() - 1) throw fail("bad \\x escape");
+                if (i + 3 > line.size() - 1 || !std::isxdigit((unsigned char)line[i + 1]) ||
+                    !std::isxdigit((unsigned char)line[i + 2]))
+                    throw fail("bad \\x escape");
                 s += (char)std::stoi(line.substr(i + 1, 2), nullptr, 16);
                 i += 2;
             } else {
