@@ -159,5 +159,6 @@ int tokenizer_main(int argc, char** argv) {
     else if (a.command == "train") cmd_train(a);
     else if (a.command == "convert") cmd_convert(a);
     else throw UsageError("tokenizer: unknown command '" + a.command + "'\n" + USAGE);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) throw Error("stdout: write failed (disk full or closed pipe?)");
     return 0;
 }
