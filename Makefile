@@ -28,7 +28,7 @@ endif
 BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp tokenizer/*.cpp data/*.cpp))
 TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp))
-.PHONY: all deps test test-all data run clean FORCE
+.PHONY: all deps test test-all data run clean FORCE gpt2-vocab
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -59,6 +59,9 @@ RUN_FLAGS ?= -e d4 -b 8 -t 256 -x 200 -v 50 -m 10 -s 200 -g 256 -l 1e-3
 run: train $(CORPUS)
 	./train prepare -i $(CORPUS) -o out/data --name tinyshakespeare --tokenizer $(TOKENIZER)
 	./train -i 'out/data/tinyshakespeare_train_*.bin' -j 'out/data/tinyshakespeare_val_*.bin' -o out --tokenizer $(TOKENIZER) $(RUN_FLAGS)
+# GPT-2's encoder.json + vocab.bpe into cache/gpt2/, for --tokenizer gpt2 where ../shared/data/gpt2 is absent
+gpt2-vocab:
+	curl -fsSL --create-dirs -o cache/gpt2/encoder.json https://openaipublic.blob.core.windows.net/gpt-2/models/124M/encoder.json -o cache/gpt2/vocab.bpe https://openaipublic.blob.core.windows.net/gpt-2/models/124M/vocab.bpe
 clean:
 	rm -rf build train
 -include $(LIB:.o=.d) $(TESTS:.o=.d) $(BUILD)/train.d

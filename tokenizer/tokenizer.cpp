@@ -1,27 +1,140 @@
-// tokenizer.cpp: the byte tokenizer (placeholder until BPE lands).
+// tokenizer.cpp: loading, the merge table, encode (serial and parallel) and decode. See tokenizer.h.
 #include "tokenizer.h"
-#include "../model/util.h"
+
+#include <algorithm>  // std::find
+
+#include "../model/util.h"  // Error
+#include "bpe.h"            // bpe_encode_ordinary, PieceCache
+#include "pretokenize.h"    // pretokenize_safe_split, pretokenize_last_safe_split
+#include "vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
+#include "vocab_io.h"       // vocab_load_file
+
+// ----------------------------------------------------------------------------
+// loading
 
 void tokenizer_load(Tokenizer& tok, const std::string& spec) {
-    if (spec != "byte") throw UsageError("--tokenizer " + spec + ": only 'byte' is available in this build");
-    tok.name = "byte";
-    tok.vocab.clear();
-    for (int i = 0; i < 256; i++) tok.vocab.push_back(std::string(1, (char)i));
-    tok.eot = -1;
+    tok = Tokenizer();
+    if (spec == "byte") {
+        tok.name = "byte";
+        for (int b = 0; b < 256; b++) tok.vocab.push_back(std::string(1, (char)b));
+    } else if (spec == "gpt2") {
+        vocab_load_gpt2(tok, gpt2_dir());
+        tok.name = "gpt2";
+    } else {
+        vocab_load_file(tok, spec);
+        tok.name = spec;
+    }
+    tokenizer_build(tok);
+}
+
+void tokenizer_build(Tokenizer& tok) {
+    auto is_special = [&](int id) { return std::find(tok.specials.begin(), tok.specials.end(), id) != tok.specials.end(); };
+    // bytes -> id of every ordinary token; on a duplicate the lower id (rank) wins
+    std::unordered_map<std::string, int> id_of;
+    for (size_t t = 0; t < tok.vocab.size(); t++)
+        if (!is_special((int)t)) id_of.emplace(tok.vocab[t], (int)t);
+    tok.byte_id.assign(256, -1);
+    for (int b = 0; b < 256; b++) {
+        auto it = id_of.find(std::string(1, (char)b));
+        if (it == id_of.end()) throw Error(tok.name + ": vocabulary has no token for byte " + std::to_string(b));
+        tok.byte_id[b] = it->second;
+    }
+    // Every way to cut a token into two tokens is a merge producing it, ranked by its id: the rule
+    // tiktoken applies (it looks pairs up by their joined bytes), so only the vocab is needed.
+    tok.merges.clear();
+    for (size_t t = 0; t < tok.vocab.size(); t++) {
+        const std::string& s = tok.vocab[t];
+        if (s.size() < 2 || is_special((int)t) || id_of.at(s) != (int)t) continue;
+        for (size_t k = 1; k < s.size(); k++) {
+            auto l = id_of.find(s.substr(0, k)), r = id_of.find(s.substr(k));
+            if (l == id_of.end() || r == id_of.end()) continue;
+            uint64_t key = (uint64_t)(uint32_t)l->second << 32 | (uint32_t)r->second;
+            tok.merges.emplace(key, (int)t);  // tokens in id order: the first (lowest) rank stays
+        }
+    }
 }
 
 int tokenizer_vocab_size(const Tokenizer& tok) { return (int)tok.vocab.size(); }
 
-std::vector<int> tokenizer_encode(const Tokenizer&, const std::string& text, bool) {
-    std::vector<int> ids(text.size());
-    for (size_t i = 0; i < text.size(); i++) ids[i] = (unsigned char)text[i];
-    return ids;
+// ----------------------------------------------------------------------------
+// encoding and decoding
+
+// Appends the ids of s[0..n): ordinary text between special tokens (when allowed), which become their ids.
+static void encode_span(const Tokenizer& tok, const char* s, size_t n, bool allow_special, PieceCache& cache,
+                        std::vector<int>& out) {
+    size_t i = 0;
+    while (allow_special && i < n) {
+        // the earliest special token at or after i (the longest on a tie)
+        size_t best = n, best_len = 0;
+        int best_id = -1;
+        for (int id : tok.specials) {
+            const std::string& sp = tok.vocab[id];
+            size_t p = std::string_view(s, n).find(sp, i);
+            if (p < best || (p == best && p != n && sp.size() > best_len)) { best = p; best_len = sp.size(); best_id = id; }
+        }
+        if (best_id < 0) break;
+        bpe_encode_ordinary(tok, s + i, best - i, cache, out);
+        out.push_back(best_id);
+        i = best + best_len;
+    }
+    bpe_encode_ordinary(tok, s + i, n - i, cache, out);
+}
+
+std::vector<int> tokenizer_encode(const Tokenizer& tok, const std::string& text, bool allow_special) {
+    std::vector<int> out;
+    PieceCache cache;
+    encode_span(tok, text.data(), text.size(), allow_special, cache, out);
+    return out;
+}
+
+std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::string& text, bool allow_special,
+                                           size_t chunk_bytes) {
+    // chunk c is text[cuts[c], cuts[c+1]); each cut is a safe split point, so no piece
+    // (and no special token, which holds no newline) straddles two chunks
+    if (chunk_bytes == 0) chunk_bytes = std::min(std::max(text.size() / 64, (size_t)64 << 10), (size_t)4 << 20);
+    std::vector<size_t> cuts = {0};
+    while (cuts.back() < text.size()) {
+        size_t want = cuts.back() + chunk_bytes;
+        cuts.push_back(want >= text.size() ? text.size() : pretokenize_safe_split(text.data(), text.size(), want));
+    }
+    long C = (long)cuts.size() - 1;
+    if (C <= 1) return tokenizer_encode(tok, text, allow_special);  // no threads to wake for one chunk
+    std::vector<std::vector<int>> parts((size_t)C);
+#pragma omp parallel
+    {
+        PieceCache cache;  // per thread
+#pragma omp for schedule(dynamic, 1)
+        for (long c = 0; c < C; c++)
+            encode_span(tok, text.data() + cuts[c], cuts[c + 1] - cuts[c], allow_special, cache, parts[c]);
+    }
+    std::vector<int> out;
+    for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+void tokenizer_encode_stream(const Tokenizer& tok, FILE* in, const std::string& name, bool allow_special,
+                             const std::function<void(const std::vector<int>&)>& emit, size_t block_bytes) {
+    std::string buf;  // the carried tail of the last block + the new block
+    std::vector<char> block(block_bytes ? block_bytes : 1);
+    size_t got;
+    while ((got = std::fread(block.data(), 1, block.size(), in)) > 0) {
+        buf.append(block.data(), got);
+        size_t cut = pretokenize_last_safe_split(buf.data(), buf.size());  // 0: no safe point yet, read on
+        if (cut == 0) continue;
+        emit(tokenizer_encode_parallel(tok, buf.substr(0, cut), allow_special));
+        buf.erase(0, cut);
+    }
+    if (std::ferror(in)) throw Error(name + ": read error");
+    emit(tokenizer_encode_parallel(tok, buf, allow_special));
 }
 
 std::string tokenizer_decode(const Tokenizer& tok, const int* ids, size_t n) {
     std::string out;
-    for (size_t i = 0; i < n; i++) out += tok.vocab.at(ids[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] < 0 || (size_t)ids[i] >= tok.vocab.size())
+            throw Error("decode: id " + std::to_string(ids[i]) + " is outside the vocabulary of " + tok.name +
+                        " (size " + std::to_string(tok.vocab.size()) + ")");
+        out += tok.vocab[ids[i]];
+    }
     return out;
 }
-
-int tokenizer_main(int, char**) { throw UsageError("tokenizer: not available in this build"); }
