@@ -5,7 +5,7 @@
 #include "check.h"
 #include "fixture.h"
 
-#include <cstdio>
+#include <cmath>    // std::sqrt
 #include <cstring>  // std::memcmp
 #include <vector>
 
@@ -45,5 +45,28 @@ TEST_CASE("rng/torch_normal_") {
         INFO(n_diff << " values differ; first: got " << (first_diff < got.size() ? got[first_diff] : 0.0f)
                     << " want " << (first_diff < want.size() ? want[first_diff] : 0.0f));
         CHECK(first_diff == want.size());
+    }
+}
+
+TEST_CASE("rng/gpt2 init sequence") {
+    // PyTorch's GPT-2 init (gpt2.py init_weights) redone with the generator alone: one
+    // normal_ per weight tensor, in llm.c order, no draws for ones and zeros
+    Fixture fx = fixture_load("gpt2_init");
+    const auto& cfg = fx.i("config");  // maxT V Vp L NH C seed
+    size_t maxT = cfg[0], V = cfg[1], L = cfg[3], C = cfg[5];
+    double std_proj = 0.02 / std::sqrt(2.0 * (double)L);
+    struct Draw { const char* name; size_t n; double std; };
+    const Draw draws[] = {{"wte", V * C, 0.02},         {"wpe", maxT * C, 0.02},
+                          {"qkvw", L * 3 * C * C, 0.02}, {"attprojw", L * C * C, std_proj},
+                          {"fcw", L * 4 * C * C, 0.02},  {"fcprojw", L * 4 * C * C, std_proj}};
+    const int table_index[] = {0, 1, 4, 6, 10, 12};  // their places in llm.c's 16-tensor order
+    TorchGenerator gen;
+    torch_manual_seed(gen, (uint64_t)cfg[6]);
+    for (int k = 0; k < 6; k++) {
+        std::vector<float> w(draws[k].n);
+        torch_normal_(gen, w.data(), w.size(), 0.0, draws[k].std);
+        INFO(draws[k].name);
+        check_tensor(draws[k].name, w.data(), fx.f(std::string("head_") + draws[k].name).data(), 16, 0.0f);
+        CHECK(fixture_fingerprint(w.data(), w.size()) == (uint32_t)fx.i("fingerprint")[table_index[k]]);
     }
 }
