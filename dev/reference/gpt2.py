@@ -9,7 +9,8 @@ pass is written out in plain torch ops (pre-LN, eps 1e-5, causal attention scale
 Commands (from the repository root; /usr/bin/python3 is Debian's python3-torch):
   /usr/bin/python3 dev/reference/gpt2.py fixtures
       writes test/fixtures/gpt2_v256.bin (V=256, L=2 NH=4 C=48, B=4 T=32), gpt2_v200.bin
-      (V=200 padded to 256, L=1 NH=2 C=32, B=2 T=16) and gpt2_init.bin (seed-42 init).
+      (V=200 padded to 256, L=1 NH=2 C=32, B=2 T=16) and gpt2_init.bin (the seed-42 init
+      of "d2" with maxT=64 V=300, fingerprinted, and 10 training steps from it).
       Per model fixture: config, params, inputs, targets, logits, loss, grads, then 10 AdamW
       steps on the same batch with the project's default hyperparameters (losses_default,
       params_default) and with llm.c's (losses_llmc, params_llmc), and 10 steps on
@@ -274,7 +275,8 @@ def fingerprint(t):
 
 
 def make_init_fixture(maxT, V, L, NH, C, seed):
-    """test/fixtures/gpt2_init.bin: PyTorch's init for seed 42, per tensor a fingerprint + 16 values."""
+    """test/fixtures/gpt2_init.bin: PyTorch's init for seed 42, per tensor a fingerprint + 16 values,
+    then the losses of 10 default-hyperparameter steps from that init (same loss curve from scratch)."""
     model = GPT2(maxT, V, L, NH, C)
     model.init_weights(seed)
     out = {"config": np.array([maxT, V, model.Vp, L, NH, C, seed], dtype=np.int32)}
@@ -284,9 +286,20 @@ def make_init_fixture(maxT, V, L, NH, C, seed):
         hashes.append(fingerprint(p))
         out["head_" + n] = p[:16].clone()
     out["fingerprint"] = np.array(hashes, dtype=np.uint32).view(np.int32)
+    # a from-scratch run: 10 steps with the default hyperparameters on sequential batches
+    B, T = 2, 32
+    g = torch.Generator().manual_seed(seed + 1)
+    tokens = torch.randint(0, V, (10 * B * T + 1,), generator=g)
+    def batch(step):
+        w = tokens[step * B * T: step * B * T + B * T + 1]
+        return w[:-1].view(B, T), w[1:].view(B, T)
+    out["scratch_BT"] = np.array([B, T], dtype=np.int32)
+    out["scratch_tokens"] = tokens
+    out["losses_scratch"] = np.array(train(model, batch, HYPER["default"]), dtype=np.float32)
     path = os.path.join(ROOT, "test", "fixtures", "gpt2_init.bin")
     write_fixture(path, out)
-    print("%s: seed %d, wte[0] %.9g" % (path, seed, model.wte[0, 0].item()))
+    print("%s: seed %d, wte[0] %.9g, from-scratch losses %.4f .. %.4f"
+          % (path, seed, out["head_wte"][0].item(), out["losses_scratch"][0], out["losses_scratch"][-1]))
 
 
 def cmd_fixtures(_args):
@@ -328,10 +341,41 @@ def nanogpt_state_dict(model):
     return sd
 
 
+def nanogpt_loss(sd, n_head, idx, targets):
+    """nanoGPT's forward written against the exported names alone (nn.Linear = x @ W.T + b),
+    as a check that every name, shape and orientation in the export is right."""
+    B, T = idx.shape
+    C = sd["transformer.wte.weight"].shape[1]
+    x = sd["transformer.wte.weight"][idx] + sd["transformer.wpe.weight"][:T]
+    lin = lambda x, p: F.linear(x, sd[p + ".weight"], sd[p + ".bias"])
+    ln = lambda x, p: F.layer_norm(x, (C,), sd[p + ".weight"], sd[p + ".bias"], eps=1e-5)
+    l = 0
+    while "transformer.h.%d.ln_1.weight" % l in sd:
+        h = "transformer.h.%d." % l
+        q, k, v = lin(ln(x, h + "ln_1"), h + "attn.c_attn").split(C, dim=2)
+        q, k, v = (t.view(B, T, n_head, C // n_head).transpose(1, 2) for t in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(C // n_head)
+        att = att.masked_fill(torch.ones(T, T).tril() == 0, float("-inf")).softmax(-1)
+        x = x + lin((att @ v).transpose(1, 2).reshape(B, T, C), h + "attn.c_proj")
+        x = x + lin(F.gelu(lin(ln(x, h + "ln_2"), h + "mlp.c_fc"), approximate="tanh"), h + "mlp.c_proj")
+        l += 1
+    logits = F.linear(ln(x, "transformer.ln_f"), sd["lm_head.weight"])
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
+
+
 def cmd_export(args):
     model = read_checkpoint(args.checkpoint)
     sd = nanogpt_state_dict(model)
     torch.save(sd, args.out)
+    # the export must compute what the checkpoint computes
+    g = torch.Generator().manual_seed(0)
+    T = min(model.maxT, 16)
+    idx, targets = (torch.randint(0, model.V, (2, T), generator=g) for _ in range(2))
+    with torch.no_grad():
+        ours, theirs = model(idx, targets)[1].item(), nanogpt_loss(sd, model.NH, idx, targets).item()
+    print("loss on a random batch: checkpoint %.6f, nanoGPT-named export %.6f" % (ours, theirs))
+    if abs(ours - theirs) > 1e-5 * abs(ours):
+        sys.exit("export check failed: the exported state_dict does not compute the checkpoint's loss")
     print("%s: %d tensors (%s ... lm_head.weight); nanoGPT model_args: n_layer=%d n_head=%d n_embd=%d "
           "block_size=%d vocab_size=%d bias=True" % (args.out, len(sd), next(iter(sd)), model.L, model.NH,
                                                       model.C, model.maxT, model.V))
