@@ -10,7 +10,8 @@ Commands (from the repository root; /usr/bin/python3 is Debian's python3-torch):
   /usr/bin/python3 dev/reference/gpt2.py fixtures
       writes test/fixtures/gpt2_v256.bin (V=256, L=2 NH=4 C=48, B=4 T=32), gpt2_v200.bin
       (V=200 padded to 256, L=1 NH=2 C=32, B=2 T=16) and gpt2_init.bin (the seed-42 init
-      of "d2" with maxT=64 V=300, fingerprinted, and 10 training steps from it).
+      of "d2" with maxT=64 V=300, fingerprinted, and 10 training steps from it; the init of
+      "l7h1c8" with maxT=8 V=50, fingerprinted).
       Per model fixture: config, params, inputs, targets, logits, loss, grads, then 10 AdamW
       steps on the same batch with the project's default hyperparameters (losses_default,
       params_default) and with llm.c's (losses_llmc, params_llmc), and 10 steps on
@@ -296,6 +297,13 @@ def make_init_fixture(maxT, V, L, NH, C, seed):
     out["scratch_BT"] = np.array([B, T], dtype=np.int32)
     out["scratch_tokens"] = tokens
     out["losses_scratch"] = np.array(train(model, batch, HYPER["default"]), dtype=np.float32)
+    # and "l7h1c8" (maxT=8, V=50): with 7 layers, 0.02/sqrt(2L) computed in float32 rounds
+    # differently from PyTorch's double, which this catches
+    small = GPT2(8, 50, 7, 1, 8)
+    small.init_weights(seed)
+    out["l7h1c8_config"] = np.array([8, 50, small.Vp, 7, 1, 8, seed], dtype=np.int32)
+    out["l7h1c8_fingerprint"] = np.array([fingerprint(getattr(small, n).data.reshape(-1)) for n in PARAM_NAMES],
+                                         dtype=np.uint32).view(np.int32)
     path = os.path.join(ROOT, "test", "fixtures", "gpt2_init.bin")
     write_fixture(path, out)
     print("%s: seed %d, wte[0] %.9g, from-scratch losses %.4f .. %.4f"
