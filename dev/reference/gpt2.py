@@ -25,6 +25,10 @@ Commands (from the repository root; /usr/bin/python3 is Debian's python3-torch):
       lm_head.weight tied to wte) so a run can continue in nanoGPT (model_args: n_layer=L,
       n_head=NH, n_embd=C, block_size=maxT, vocab_size=V, bias=True; load with strict=False
       since nanoGPT's causal-mask buffers are not parameters). Prints the file and the names.
+  /usr/bin/python3 dev/reference/gpt2.py interop --out DIR
+      writes DIR/model.bin (llm.c checkpoint, L=2 NH=4 C=48 V=256) and DIR/train.bin (llm.c
+      shard), then prints the ./train command with llm.c's settings and the 10 losses it must
+      print (to 1e-4 relative), as computed by PyTorch.
   /usr/bin/python3 dev/reference/gpt2.py shard --tokens in.txt --out train.bin
       writes whitespace-separated token ids as an llm.c token shard.
 File formats: llm.c checkpoint = 256 int32 {20240326, 3, maxT, V, L, NH, C, Vp} + float32
@@ -389,6 +393,27 @@ def cmd_export(args):
                                                       model.C, model.maxT, model.V))
 
 
+def cmd_interop(args):
+    """Writes an llm.c checkpoint and train shard in args.out and prints the losses an llm.c-settings
+    run on them must print (PyTorch, the same steps as test_gpt2.cpp's "llm.c interop")."""
+    torch.set_num_threads(1)
+    model = GPT2(32, 256, 2, 4, 48)
+    model.init_weights(1337)
+    os.makedirs(args.out, exist_ok=True)
+    B, T = 4, 32
+    tokens = torch.randint(0, 256, (10 * B * T + 1,), generator=torch.Generator().manual_seed(1))
+    write_checkpoint(model, os.path.join(args.out, "model.bin"))
+    write_shard(tokens.numpy(), os.path.join(args.out, "train.bin"))
+    def batch(step):
+        w = tokens[step * B * T: step * B * T + B * T + 1]
+        return w[:-1].view(B, T), w[1:].view(B, T)
+    losses = train(model, batch, HYPER["llmc"])
+    print("./train -e %s/model.bin -i %s/train.bin -b %d -t %d -l 1e-4 --beta2 0.999 -c 0 --grad-clip 0 "
+          "-k constant -x 10 -v 0 -s 0   must print:" % (args.out, args.out, B, T))
+    for step, loss in enumerate(losses):
+        print("step %d: train loss %.6f" % (step + 1, loss))
+
+
 def cmd_shard(args):
     with open(args.tokens) as f:
         tokens = [int(x) for x in f.read().split()]
@@ -410,6 +435,9 @@ def main():
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(fn=cmd_export)
+    p = sub.add_parser("interop")
+    p.add_argument("--out", required=True)
+    p.set_defaults(fn=cmd_interop)
     p = sub.add_parser("shard")
     p.add_argument("--tokens", required=True)
     p.add_argument("--out", required=True)
