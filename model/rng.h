@@ -12,7 +12,7 @@
 // The state of at::CPUGeneratorImpl: a 32-bit Mersenne Twister (mt19937) plus the
 // second Box-Muller sample that a scalar normal draw keeps for the next call.
 struct TorchGenerator {
-    uint32_t state[624];         // mt19937 words
+    uint32_t state[624] = {};    // mt19937 words; call torch_manual_seed before drawing
     int next = 624;              // index of the next word to hand out; 624 = regenerate first
     bool has_cached = false;     // a spare double normal sample is waiting (scalar path only)
     double cached = 0;           // that sample, before mean/std are applied
