@@ -7,7 +7,7 @@
 // is: the fixture's parameters are written as an llm.c checkpoint and read back.
 // Then: llm.c interchangeability (checkpoint + token shard, sequential batches), dropout,
 // and the seed-42 initialisation against PyTorch's (gpt2_init.bin).
-#include "../data/dataloader.h"     // the trainer's batches, in llm.c's sequential order
+#include "../data/dataloader.h"     // the trainer's batches: llm.c shards, llm.c's sequential order
 #include "../model/dropout.h"       // dropout_keep
 #include "../model/gpt2.h"
 #include "../model/train_step.h"    // gpt2_train_step: the trainer's optimizer step
@@ -279,17 +279,11 @@ TEST_CASE("gpt2/llm.c interop") {
     write_llmc_shard(dir + "/train.bin", ref.fx.i("shard_tokens"));
     GPT2 model;
     gpt2_build_from_checkpoint(model, dir + "/model.bin");
-    // read the shard back as llm.c's loader does: skip the 1024-byte header, uint16 tokens
-    // (the shard loader of issue 4 will replace this; the batches are the trainer's loader's)
-    FILE* f = std::fopen((dir + "/train.bin").c_str(), "rb");
-    REQUIRE(f != nullptr);
-    std::vector<int32_t> header(256);
-    REQUIRE(std::fread(header.data(), 4, 256, f) == 256);
-    std::vector<uint16_t> t16((size_t)header[2]);
-    REQUIRE(std::fread(t16.data(), 2, t16.size(), f) == t16.size());
-    std::fclose(f);
+    // the trainer's -i: the shard through the shard loader, llm.c's sequential order
     DataLoader loader;
-    dataloader_init_tokens(loader, t16, dir + "/train.bin", ref.B, ref.T, DataLoaderOptions{});
+    DataLoaderOptions opt;
+    opt.vocab_size = ref.config.vocab_size;
+    dataloader_init(loader, dir + "/train.bin", ref.B, ref.T, opt);
     std::vector<float> losses = train_10_steps(model, loader, hyper_llmc());
     const auto& want = ref.fx.f("losses_shard");
     double max_rel = 0;
