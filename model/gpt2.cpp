@@ -110,7 +110,8 @@ void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_se
     // call per tensor in table order, so PyTorch with the same seed draws the same numbers.
     TorchGenerator gen;
     torch_manual_seed(gen, seed);
-    const float std_residual = 0.02f / std::sqrt(2.0f * c.num_layers);
+    // subtle: in double, as PyTorch computes 0.02/math.sqrt(2*L); float rounds differently (L=7, 10)
+    const double std_residual = 0.02 / std::sqrt(2.0 * c.num_layers);
     const size_t C = c.channels, L = c.num_layers;
     torch_normal_(gen, p.wte, (size_t)c.vocab_size * C, 0.0f, 0.02f);  // real rows only; padding stays 0
     torch_normal_(gen, p.wpe, (size_t)c.max_seq_len * C, 0.0f, 0.02f);

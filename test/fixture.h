@@ -5,6 +5,7 @@
 // The writer is dev/reference/fixture.py; the two share these constants.
 #pragma once
 #include <cstdint>
+#include <cstring>  // std::memcpy
 #include <map>
 #include <string>
 #include <vector>
@@ -29,3 +30,15 @@ struct Fixture {
 
 // Loads test/fixtures/<name>.bin; a missing file fails with a hint naming the dev script.
 Fixture fixture_load(const std::string& name);
+
+// The exact fingerprint dev/reference/gpt2.py stores for a tensor too big to commit
+// (gpt2_init.bin): sum over i of bits[i] * (2654435761*i + 1), modulo 2^32.
+inline uint32_t fixture_fingerprint(const float* x, size_t n) {
+    uint32_t h = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits;
+        std::memcpy(&bits, &x[i], 4);
+        h += bits * (uint32_t)(2654435761u * (uint32_t)i + 1u);
+    }
+    return h;
+}
