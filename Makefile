@@ -52,13 +52,17 @@ data: cache/tinyshakespeare.txt
 cache/tinyshakespeare.txt:
 	@mkdir -p cache && curl -fsSL -o $@.tmp $(TS_URL) && echo "$(TS_SHA)  $@.tmp" | sha256sum -c --quiet && mv $@.tmp $@ || { rm -f $@.tmp; echo "error: could not download and verify $(TS_URL); copy that file to $@ or set SCRATCHGPT_DATA=/path/to/input.txt" >&2; exit 1; }
 # the README's main command: build, find the corpus ($$SCRATCHGPT_DATA, ../shared/data/, else download),
-# tokenize it into out/data (cached), train the default model (~5 min), sample; validation lines in out/main.log
+# learn a BPE vocabulary and tokenize into out/ (both cached), train the default model (~5 min), sample.
 CORPUS    := $(or $(SCRATCHGPT_DATA),$(wildcard ../shared/data/tinyshakespeare.txt),cache/tinyshakespeare.txt)
-TOKENIZER ?= byte
-RUN_FLAGS ?= -e d4 -b 8 -t 256 -x 200 -v 50 -m 10 -s 200 -g 256 -l 1e-3
-run: train $(CORPUS)
-	./train prepare -i $(CORPUS) -o out/data --name tinyshakespeare --tokenizer $(TOKENIZER)
-	./train -i 'out/data/tinyshakespeare_train_*.bin' -j 'out/data/tinyshakespeare_val_*.bin' -o out --tokenizer $(TOKENIZER) $(RUN_FLAGS)
+VOCAB     ?= 1024
+RUN_TOK   := out/tokenizer_$(VOCAB).vocab
+RUN_FLAGS ?= -e d4 -b 16 -t 128 -x 400 -l 2e-3 -u 40 -q 0.1 -c 0.1 -v 50 -m 20 -s 400 -g 300
+run: train $(CORPUS) $(RUN_TOK)
+	./train prepare -i $(CORPUS) -o out/data --name tinyshakespeare_$(VOCAB) --tokenizer $(RUN_TOK)
+	./train -i 'out/data/tinyshakespeare_$(VOCAB)_train_*.bin' -j 'out/data/tinyshakespeare_$(VOCAB)_val_*.bin' -o out --tokenizer $(RUN_TOK) $(RUN_FLAGS)
+$(RUN_TOK): $(CORPUS) | train
+	@mkdir -p out
+	./train tokenizer train --input $(CORPUS) --vocab-size $(VOCAB) --out $@
 # GPT-2's encoder.json + vocab.bpe into cache/gpt2/, for --tokenizer gpt2 where ../shared/data/gpt2 is absent
 gpt2-vocab:
 	curl -fsSL --create-dirs -o cache/gpt2/encoder.json https://openaipublic.blob.core.windows.net/gpt-2/models/124M/encoder.json -o cache/gpt2/vocab.bpe https://openaipublic.blob.core.windows.net/gpt-2/models/124M/vocab.bpe

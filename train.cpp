@@ -65,7 +65,7 @@ struct Options {
     float beta2 = 0.95f;               // --beta2     AdamW (llm.c's train_gpt2.c uses 0.999)
     float temperature = 1.0f;          // --temperature for samples (0 = greedy)
     int top_k = 0;                     // --top-k     0 = sample from the whole vocabulary
-    std::string tokenizer = "byte";    // --tokenizer byte | gpt2 | FILE
+    std::string tokenizer = "";        // --tokenizer byte | gpt2 | FILE (default: gpt2 for a V=50257 checkpoint, else byte)
     int block_size = 0;                // --block-size maxT of a fresh model (0 = -t)
     int vocab = 0;                     // --vocab      V of a fresh model (0 = the tokenizer's)
 };
@@ -114,7 +114,7 @@ static const Flag FLAGS[] = {
     {nullptr, "--beta2", Kind::Float, FIELD(beta2), 0, 0.999999, "AdamW beta2"},
     {nullptr, "--temperature", Kind::Float, FIELD(temperature), 0, 100, "sampling temperature (0: greedy)"},
     {nullptr, "--top-k", Kind::Int, FIELD(top_k), 0, 1 << 30, "sample among the k likeliest (0: all)"},
-    {nullptr, "--tokenizer", Kind::String, FIELD(tokenizer), 0, 0, "byte, gpt2, or a vocabulary file"},
+    {nullptr, "--tokenizer", Kind::String, FIELD(tokenizer), 0, 0, "byte, gpt2, or a vocabulary file (none: gpt2 for V=50257 checkpoints, else byte)"},
     {nullptr, "--block-size", Kind::Int, FIELD(block_size), 0, 1 << 20, "maxT of a fresh model (0: -t)"},
     {nullptr, "--vocab", Kind::Int, FIELD(vocab), 0, 65536, "V of a fresh model (0: the tokenizer's)"},
 };
@@ -177,6 +177,12 @@ static Options parse_flags(const std::vector<std::string>& args) {
     return opt;
 }
 
+// The tokenizer: as asked, else GPT-2's for a checkpoint of GPT-2's vocabulary, else bytes.
+static std::string tokenizer_for(const std::string& spec, const std::string& model) {
+    if (!spec.empty()) return spec;
+    return file_exists(model) && checkpoint_read_config(model).vocab_size == 50257 ? "gpt2" : "byte";
+}
+
 // ----------------------------------------------------------------------------
 // data: shards, or a plain text file tokenized here and split 90/10
 
@@ -202,7 +208,7 @@ static void open_data(DataLoader& train, DataLoader& val, bool& has_val, const O
     if (!opt.val_data.empty()) throw UsageError("-j needs -i to be token shards too, not a text file");
     // a plain text file: tokenize it all, the first 90% trains, the last 10% validates
     std::string text = read_file(opt.train_data);
-    std::vector<int> ids = tokenizer_encode(tok, text);
+    std::vector<int> ids = tokenizer_encode_parallel(tok, text, false);
     std::vector<uint16_t> tokens(ids.begin(), ids.end());
     size_t split = tokens.size() * 9 / 10;
     std::vector<uint16_t> val_tokens(tokens.begin() + split, tokens.end());
@@ -342,8 +348,9 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
 #endif
     std::printf("threads: %d\n", threads);
 
+    std::string tokenizer = tokenizer_for(opt.tokenizer, opt.model);
     Tokenizer tok;
-    tokenizer_load(tok, opt.tokenizer);
+    tokenizer_load(tok, tokenizer);
 
     // the model: from a checkpoint file, or fresh from a descriptor
     GPT2 model;
@@ -365,7 +372,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
         throw UsageError("-t " + std::to_string(opt.seq_len) + " exceeds the model's block size " +
                          std::to_string(c.max_seq_len));
     if (tokenizer_vocab_size(tok) > c.vocab_size)
-        throw UsageError("--tokenizer " + opt.tokenizer + " has " + std::to_string(tokenizer_vocab_size(tok)) +
+        throw UsageError("--tokenizer " + tokenizer + " has " + std::to_string(tokenizer_vocab_size(tok)) +
                          " tokens, more than the model's vocabulary of " + std::to_string(c.vocab_size));
     model.dropout = opt.dropout;
     const int B = opt.batch_size, T = opt.seq_len;
@@ -503,7 +510,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
 // ./train sample: a checkpoint and a prompt in, text out
 
 static int sample_main(int argc, char** argv) {
-    std::string model_file, tokenizer = "byte", prompt;
+    std::string model_file, tokenizer, prompt;
     int n = 256, top_k = 0;
     float temperature = 1.0f;
     long seed = 1337;
@@ -532,6 +539,7 @@ static int sample_main(int argc, char** argv) {
     if (model_file.empty()) throw UsageError("sample: -e CHECKPOINT is required");
     GPT2 model;
     gpt2_build_from_checkpoint(model, model_file);
+    tokenizer = tokenizer_for(tokenizer, model_file);
     Tokenizer tok;
     tokenizer_load(tok, tokenizer);
     if (tokenizer_vocab_size(tok) > model.config.vocab_size)
