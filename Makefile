@@ -42,9 +42,9 @@ $(BUILD)/test_all: $(TESTS) $(LIB)
 $(BUILD)/%.o: %.cpp Makefile | deps
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
-# installs Eigen and doctest when run as root, otherwise says which command to run
+# installs Eigen and doctest when run as root, otherwise says which command to run; checks $(CXX) has OpenMP
 deps:
-	@sh dev/deps.sh
+	@sh dev/deps.sh "$(CXX)" "$(NO_OMP)"
 # Tiny Shakespeare into cache/, SHA-256 checked (make run does this when there is no local copy)
 TS_URL := https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt
 TS_SHA := 86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed

@@ -16,7 +16,8 @@
 #ifdef _OPENMP
 #include <omp.h>  // omp_set_num_threads: the one owner of threads
 #elif !defined(NO_OMP)
-#error "scratchgpt needs OpenMP: build with g++ (-fopenmp), or on macOS `brew install libomp` and use clang++ with -Xpreprocessor -fopenmp -lomp (or NO_OMP=1 for a serial build)"
+// subtle: without -fopenmp the pragmas are silently ignored and ./train would run on one thread
+#error "scratchgpt needs OpenMP: compile with -fopenmp (make does; clang++ also needs libomp: Debian libomp-dev, macOS brew install libomp + -Xpreprocessor -fopenmp -lomp), or build serially with make NO_OMP=1"
 #endif
 
 #include "data/dataloader.h"    // batches from shards or in-memory tokens
