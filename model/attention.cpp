@@ -2,8 +2,9 @@
 #include "attention.h"
 #include "views.h"  // Mat, ConstMat, StridedMat, ConstStridedMat
 
-#include <cmath>    // sqrt, exp
-#include <cstddef>  // size_t
+#include <algorithm>  // max
+#include <cmath>      // sqrt, exp, INFINITY
+#include <cstddef>    // size_t
 
 using Eigen::OuterStride;
 

@@ -1,8 +1,9 @@
 // crossentropy.cpp: softmax, cross-entropy, and their fused backward. See crossentropy.h.
 #include "crossentropy.h"
 
-#include <cmath>    // exp, log
-#include <cstddef>  // size_t
+#include <algorithm>  // max
+#include <cmath>      // exp, log, INFINITY
+#include <cstddef>    // size_t
 
 void softmax_forward(float* probs, const float* logits, int B, int T, int V, int Vp) {
     // probs = F.softmax(logits, dim=-1)

@@ -1,7 +1,7 @@
 // gelu.cpp: GELU (tanh approximation) forward and backward. See gelu.h.
 #include "gelu.h"
 
-#include <cmath>  // tanhf, coshf, sqrt
+#include <cmath>  // tanh, sqrt, M_PI
 
 static const float GELU_SCALE = std::sqrt(2.0f / (float)M_PI);  // sqrt(2/pi)
 

@@ -3,6 +3,7 @@
 // train.cpp and before the layer files. Names follow llm.c's train_gpt2.c.
 //   forward:  tokens -> encoder -> L x [ln1 -> qkv -> attention -> proj -> +residual,
 //                                       ln2 -> fc -> gelu -> proj -> +residual] -> lnf -> logits -> loss
+//   (with --dropout: dropout on the embeddings and on each branch before its +residual)
 //   backward: the same calls in reverse, each layer's _backward.
 #pragma once
 #include <cstdint>
@@ -25,7 +26,7 @@ struct GPT2 {
     ParameterTensors params, grads;
     // activations and their gradients, allocated by the first forward for (B,T)
     size_t num_activations = 0;
-    std::vector<float> acts_memory, grads_acts_memory;
+    std::vector<float> acts_memory, grads_acts_memory;  // (num_activations) each; grads_acts by the first backward
     ActivationTensors acts, grads_acts;
     int batch_size = 0;  // B the activations were allocated for
     int seq_len = 0;     // T the activations were allocated for

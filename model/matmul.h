@@ -1,10 +1,11 @@
 // matmul.h: the linear layer, where almost all of GPT-2's compute goes
-// (qkv, attention projection, MLP up and down, and nothing else: the logits reuse it).
+// (qkv, attention projection, MLP up and down, and the logits against the tied wte).
 //   forward:  out = inp @ weight^T + bias                    (nn.Linear)
 //   backward: dinp += dout @ weight;  dweight += dout^T @ inp;  dbias += dout summed over (b,t)
 // With the project's one layout rule (views.h) these are three Eigen GEMMs on Maps of
 // our buffers; nothing is copied and nothing is cached (backward needs inp and weight,
-// which the model keeps anyway). Eigen threads each GEMM itself with OpenMP.
+// which the model keeps anyway). Each GEMM is split across OpenMP threads by matmul.cpp,
+// not by Eigen, so the result is the same at any thread count.
 // PyTorch: https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
 #pragma once
 

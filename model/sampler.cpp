@@ -14,7 +14,7 @@ float sampler_random(SamplerRng& rng) {
 }
 
 int sample_token(const float* logits, int V, float temperature, int top_k, SamplerRng& rng) {
-    // the candidate token ids, most likely first when top_k trims them
+    // the candidate token ids; with top_k, the k most likely come first (in no particular order)
     std::vector<int> ids(V);
     for (int v = 0; v < V; v++) ids[v] = v;
     int n = V;

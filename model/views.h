@@ -1,4 +1,4 @@
-// views.h: the only "framework" in scratchgpt: four Eigen::Map aliases.
+// views.h: the only "framework" in scratchgpt: four Eigen::Map aliases (and two strided ones).
 // A Map is a matrix-shaped window onto a raw float buffer we own; it copies
 // nothing. Eigen's default is column-major, so with the one layout rule below a
 // (B,T,C) activation buffer is, with no copying, a C x BT matrix.
