@@ -388,7 +388,9 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
 
     DataLoader train_loader, val_loader;
     bool has_val = false;
-    open_data(train_loader, val_loader, has_val, opt, tok, c.vocab_size);
+    // subtle: ids are checked against the tokenizer's vocabulary, not the model's (which may be larger,
+    // --vocab): validation looks up each target's bytes in the tokenizer for bits per byte
+    open_data(train_loader, val_loader, has_val, opt, tok, tokenizer_vocab_size(tok));
     int max_steps = opt.max_steps >= 0 ? opt.max_steps
                                        : (int)(dataloader_num_batches(train_loader) / (size_t)accum_steps);
     std::printf("steps: %d (%zu batches per epoch)\n", max_steps, dataloader_num_batches(train_loader));

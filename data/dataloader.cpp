@@ -12,7 +12,7 @@
 
 #include "../model/util.h"  // Error
 
-static const char* PREPARE_HINT = " (HINT: prepare the data with the model's tokenizer: ./train prepare --tokenizer ...)";
+static const char* PREPARE_HINT = " (HINT: prepare the data with this run's tokenizer: ./train prepare --tokenizer ...)";
 
 // ----------------------------------------------------------------------------
 // seeded permutations
@@ -63,14 +63,14 @@ static void unmap(DataLoader& loader) {
 
 DataLoader::~DataLoader() { unmap(*this); }
 
-// Every id of a shard against the model's vocabulary, once per shard (cost: one pass over the shard).
+// Every id of a shard against opt.vocab_size, once per shard (cost: one pass over the shard).
 static void check_ids(DataLoader& loader, size_t file) {
     if (loader.opt.vocab_size <= 0 || loader.checked[file]) return;
     size_t n = loader.headers[file].num_tokens;
     for (size_t i = 0; i < n; i++)
         if (loader.tokens[i] >= loader.opt.vocab_size)
             throw Error(loader.files[file] + ": token " + std::to_string(loader.tokens[i]) + " at index " +
-                        std::to_string(i) + " is >= the model's vocabulary size " +
+                        std::to_string(i) + " is >= the vocabulary size " +
                         std::to_string(loader.opt.vocab_size) + PREPARE_HINT);
     loader.checked[file] = 1;
 }
@@ -121,7 +121,7 @@ static void init_common(DataLoader& loader, int B, int T, const DataLoaderOption
                         std::to_string(need) + " one batch needs (HINT: lower -b/-t, or prepare larger shards)");
         if (opt.vocab_size > 0 && h.vocab_size > opt.vocab_size)
             throw Error(loader.files[f] + ": written with a vocabulary of " + std::to_string(h.vocab_size) +
-                        " tokens, more than the model's " + std::to_string(opt.vocab_size) + PREPARE_HINT);
+                        " tokens, more than the " + std::to_string(opt.vocab_size) + " of this run" + PREPARE_HINT);
     }
     loader.checked.assign(loader.files.size(), 0);
     DataLoaderState s;

@@ -17,7 +17,7 @@
 struct DataLoaderOptions {
     bool shuffle = false;   // seeded shuffle of shard order and of window starts
     uint64_t seed = 1337;   // for shuffle
-    int vocab_size = 0;     // the model's V: a token id >= this is an Error naming the shard; 0 = unchecked
+    int vocab_size = 0;     // ids must be below this (the run's vocabulary): else an Error naming the shard; 0 = unchecked
 };
 
 // Where the loader is, for exact resume: restore it and the next batch is the same.

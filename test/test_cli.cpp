@@ -140,6 +140,8 @@ TEST_CASE("cli/bad shards, tokens out of range, unwritable output") {
     std::memcpy(&big[1024 + 2 * 150], &id, 2);    // token 150
     write_text(dir + "/big.bin", big);
     expect_error(base + "-i " + dir + "/big.bin", 1, dir + "/big.bin: token 300 at index 150");
+    // and for a larger model: the ids must still be the tokenizer's (validation looks up their bytes)
+    expect_error(base + "-i " + dir + "/big.bin --vocab 512", 1, dir + "/big.bin: token 300 at index 150");
     expect_error(base + "-i " + dir + "/good.bin -t 200", 1, "fewer than the B*T+1");
     expect_error(base + "-i " + dir + "/good.bin -o /proc/scratchgpt", 1, "/proc/scratchgpt");
     CHECK(run(base + "-i " + dir + "/good.bin").status == 0);
