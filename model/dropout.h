@@ -5,9 +5,10 @@
 // (nanoGPT's dropout on the embedding and resid_dropout; its dropout on the attention
 // weights is left out here). Nothing is cached: keep_i is a hash of (seed, i), so
 // backward recomputes the same mask, and the mask is the same at any thread count.
-// subtle: both passes work IN PLACE, the one exception to the += rule: the gradient a
-// dropout receives is always the one residual_backward has just written, so masking it
-// in place is exact and saves a (B,T,C) buffer per site. p = 0 does nothing at all.
+// subtle: both passes work IN PLACE, the one exception to the += rule: gpt2_backward masks
+// a gradient only once every contribution is in (a branch's: residual_backward's; the
+// embeddings': layer 0's residual and ln1), so masking it in place is exact and saves a
+// (B,T,C) buffer per site. p = 0 does nothing at all.
 // PyTorch: nn.Dropout, https://pytorch.org/docs/stable/generated/torch.nn.Dropout.html
 #pragma once
 #include <cstddef>  // size_t

@@ -30,7 +30,7 @@ struct ParameterTensors {
 };
 
 struct ActivationTensors {
-    float* encoded;    // (B,T,C)     wte + wpe
+    float* encoded;    // (B,T,C)     wte + wpe (then dropout, in place, when training with it)
     float* ln1;        // (L,B,T,C)
     float* ln1_mean;   // (L,B,T)
     float* ln1_rstd;   // (L,B,T)
