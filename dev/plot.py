@@ -100,7 +100,8 @@ def main():
         axes["lr"].grid(alpha=0.3)
     if "norm" in axes:
         axes["norm"].plot(*xy(train["norm"]), lw=1, color="tab:red")
-        axes["norm"].set_ylabel("gradient norm")
+        axes["norm"].set_ylabel("grad norm (before clip)")
+        axes["norm"].set_yscale("log")  # a spike (clipped or not) would flatten the trend on a linear axis
         axes["norm"].grid(alpha=0.3)
     axes[panels[-1]].set_xlabel("step")
     fig.tight_layout()
