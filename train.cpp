@@ -22,6 +22,7 @@
 
 #include "data/dataloader.h"    // batches from shards or in-memory tokens
 #include "data/prepare.h"       // ./train prepare: text -> token shards
+#include "model/bench.h"        // ./train bench
 #include "model/checkpoint.h"   // llm.c's model file format
 #include "model/gpt2.h"         // the model: build, forward, backward, update
 #include "model/sampler.h"      // next-token sampling
@@ -563,6 +564,7 @@ int main(int argc, char** argv) {
         if (argc >= 2 && std::strcmp(argv[1], "tokenizer") == 0) return tokenizer_main(argc - 1, argv + 1);
         if (argc >= 2 && std::strcmp(argv[1], "prepare") == 0) return prepare_main(argc - 1, argv + 1);
         if (argc >= 2 && std::strcmp(argv[1], "sample") == 0) return sample_main(argc - 1, argv + 1);
+        if (argc >= 2 && std::strcmp(argv[1], "bench") == 0) return bench_main(argc - 1, argv + 1);
         std::vector<std::string> args(argv + 1, argv + argc);
         for (const std::string& a : args)
             if (a == "-h" || a == "--help") {

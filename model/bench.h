@@ -1,0 +1,11 @@
+// bench.h: `./train bench`, the speed benchmark of one training step.
+// For each config it builds a model (checkpoint or descriptor), runs warm-up steps, then
+// timed steps of forward + zero_grad + backward + AdamW on fixed tokens, and prints one
+// line starting with "bench:" (ms_per_step, tok_per_s, gflops, peak_frac, memory).
+// peak_frac compares the model's FLOP rate with an sgemm ceiling measured in the same
+// process with the GEMM the model uses (Eigen, or OpenBLAS behind it with BLAS=openblas).
+// dev/bench/compare.py runs it next to dev/bench_pytorch.py and prints the ratio table.
+#pragma once
+
+// argv[0] == "bench". Returns the exit status; throws UsageError on a bad command line.
+int bench_main(int argc, char** argv);
