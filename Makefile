@@ -28,7 +28,7 @@ endif
 BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp tokenizer/*.cpp data/*.cpp))
 TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp))
-.PHONY: all deps test test-all data run clean FORCE gpt2-vocab
+.PHONY: all deps test test-all data run clean bench FORCE gpt2-vocab
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -42,6 +42,9 @@ $(BUILD)/test_all: $(TESTS) $(LIB)
 $(BUILD)/%.o: %.cpp Makefile | deps
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
+# issue 6's speed table: both builds of ./train next to PyTorch on three configs, ~3 min (dev/bench_compare.py)
+bench:
+	/usr/bin/python3 dev/bench_compare.py
 # installs Eigen and doctest when run as root, otherwise says which command to run; checks $(CXX) has OpenMP
 deps:
 	@sh dev/deps.sh "$(CXX)" "$(NO_OMP)"

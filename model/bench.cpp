@@ -161,6 +161,7 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
     if (file_exists(bc.model)) gpt2_build_from_checkpoint(model, bc.model);
     else gpt2_build_from_descriptor(model, bc.model, bc.block_size, bc.vocab, 1337);
     if (!o.save.empty()) gpt2_save_checkpoint(model, o.save);
+    if (o.steps == 0) return;  // --steps 0: only build (and save)
     const GPT2Config& c = model.config;
     const int B = bc.B, T = bc.T;
     // the fixed synthetic batch: (B,T+1) tokens read as inputs and targets shifted by one
@@ -177,7 +178,7 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
         if (step == o.warmup && o.profile) profile_enable(true);  // count only timed steps
         auto t0 = std::chrono::steady_clock::now();
         gpt2_forward(model, inputs, targets, B, T);
-        gpt2_zero_grad(model);
+        TIMED(gpt2_zero_grad)(model);
         gpt2_backward(model);
         gpt2_update(model, 1e-4f, adamw, step + 1);
         if (step >= o.warmup) ms.push_back(1000.0 * seconds_since(t0));

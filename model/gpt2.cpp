@@ -4,7 +4,7 @@
 
 #include <cctype>   // tolower
 #include <cmath>    // sqrt
-#include <cstring>  // memset
+#include <cstring>  // strcmp
 
 #include "attention.h"
 #include "checkpoint.h"  // llm.c's model file format
@@ -206,7 +206,18 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
 // ----------------------------------------------------------------------------
 // backward
 
-void gpt2_zero_grad(GPT2& model) { std::memset(model.grads_memory.data(), 0, model.num_parameters * sizeof(float)); }
+// Clears n floats of an activation gradient before a backward adds into them (in parallel:
+// zeroing is bound by memory bandwidth, which one core alone does not saturate).
+static void zero_backward(float* g, size_t n) {
+    #pragma omp parallel for
+    for (size_t i = 0; i < n; i++) g[i] = 0.0f;
+}
+
+void gpt2_zero_grad(GPT2& model) {
+    float* g = model.grads_memory.data();
+    #pragma omp parallel for
+    for (size_t i = 0; i < model.num_parameters; i++) g[i] = 0.0f;  // memset, on every core
+}
 
 void gpt2_backward(GPT2& model) {
     if (!model.has_targets) throw Error("gpt2_backward: the last forward had no targets");
@@ -215,14 +226,17 @@ void gpt2_backward(GPT2& model) {
     const int V = c.vocab_size, Vp = c.padded_vocab_size, L = c.num_layers, NH = c.num_heads, C = c.channels;
     const size_t BTC = (size_t)B * T * C;
     const float p_drop = model.training ? model.dropout : 0.0f;
-    // activation gradients: scratch for one backward pass, same layout as the activations.
-    // They are cleared here (not in zero_grad) because gradient accumulation runs several
-    // backward passes into the same parameter gradients.
+    // activation gradients: scratch for one backward pass, in the activations' layout but with
+    // ONE layer's slot: layer l's gradients are only needed while layer l's backward runs, so
+    // every layer reuses the slot (1/L of the memory, and 1/L of the zeroing to keep hot).
+    // The gradient flowing down the residual stream ping-pongs between two (B,T,C) buffers:
+    // layer l reads dresidual[(l+1)%2] and adds into dresidual[l%2], so layer 0's lands in encoded.
+    GPT2Config one_layer = c;
+    one_layer.num_layers = 1;
     if (model.grads_acts_memory.empty()) {
-        model.grads_acts_memory.assign(model.num_activations, 0.0f);
-        point_tensors(model.grads_acts, model.grads_acts_memory.data(), activation_table(c, model.batch_size, model.seq_len));
-    } else {
-        std::memset(model.grads_acts_memory.data(), 0, model.num_activations * sizeof(float));
+        auto table = activation_table(one_layer, model.batch_size, model.seq_len);
+        model.grads_acts_memory.assign(table_size(table), 0.0f);
+        point_tensors(model.grads_acts, model.grads_acts_memory.data(), table);
     }
     ParameterTensors& params = model.params;
     ParameterTensors& grads = model.grads;
@@ -230,25 +244,36 @@ void gpt2_backward(GPT2& model) {
     ActivationTensors& gacts = model.grads_acts;
     const int* inputs = model.inputs.data();
     const int* targets = model.targets.data();
+    LayerActs ga = layer_acts(gacts, one_layer, B, T, 0);  // the one slot, (B,T,*) each
+    float* dresidual[2] = {gacts.encoded, ga.residual3};    // (B,T,C) each
+    // gradients are added (+=) into, so they start at zero; cleared here, not in zero_grad,
+    // because gradient accumulation runs several backward passes into the same parameter grads
+    TIMED(zero_backward)(gacts.logits, (size_t)B * T * Vp);
+    TIMED(zero_backward)(gacts.lnf, BTC);
+    TIMED(zero_backward)(dresidual[L % 2], BTC);
 
     // the loss is the mean over (b,t): each position's loss gets gradient 1/(B*T)
     const float dloss_mean = 1.0f / ((float)B * T);
     for (size_t i = 0; i < (size_t)B * T; i++) gacts.losses[i] = dloss_mean;
     TIMED(crossentropy_softmax_backward)(gacts.logits, gacts.losses, acts.probs, targets, B, T, V, Vp);
     TIMED(matmul_backward)(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp);
-    float* residual = layer_acts(acts, c, B, T, L - 1).residual3;    // (B,T,C)
-    float* dresidual = layer_acts(gacts, c, B, T, L - 1).residual3;  // (B,T,C)
-    TIMED(layernorm_backward)(dresidual, grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
+    float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
+    TIMED(layernorm_backward)(dresidual[L % 2], grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
                        acts.lnf_rstd, B, T, C);
     for (int l = L - 1; l >= 0; l--) {
-        residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;
-        dresidual = l == 0 ? gacts.encoded : layer_acts(gacts, c, B, T, l - 1).residual3;
+        residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C)
+        float* dout = dresidual[(l + 1) % 2];  // (B,T,C) gradient of this block's output
+        float* dinp = dresidual[l % 2];        // (B,T,C) gradient of its input, added below
         LayerParams lp = layer_params(params, C, l);
         LayerParams gp = layer_params(grads, C, l);
         LayerActs la = layer_acts(acts, c, B, T, l);
-        LayerActs ga = layer_acts(gacts, c, B, T, l);
+        // clear the slot (left over from layer l+1) and the input gradient; datt is overwritten, not added
+        for (float* g : {ga.ln1, ga.atty, ga.attproj, ga.residual2, ga.ln2, ga.fcproj}) TIMED(zero_backward)(g, BTC);
+        for (float* g : {ga.fch, ga.fch_gelu}) TIMED(zero_backward)(g, 4 * BTC);
+        TIMED(zero_backward)(ga.qkv, 3 * BTC);
+        TIMED(zero_backward)(dinp, BTC);
         // the MLP half, in reverse
-        TIMED(residual_backward)(ga.residual2, ga.fcproj, ga.residual3, BTC);
+        TIMED(residual_backward)(ga.residual2, ga.fcproj, dout, BTC);
         TIMED(dropout_backward)(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
         TIMED(matmul_backward)(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C);
         TIMED(gelu_backward)(ga.fch, la.fch, ga.fch_gelu, BTC * 4);
@@ -256,12 +281,12 @@ void gpt2_backward(GPT2& model) {
         TIMED(layernorm_backward)(ga.residual2, gp.ln2w, gp.ln2b, ga.ln2, la.residual2, lp.ln2w, la.ln2_mean, la.ln2_rstd,
                            B, T, C);
         // the attention half, in reverse
-        TIMED(residual_backward)(dresidual, ga.attproj, ga.residual2, BTC);
+        TIMED(residual_backward)(dinp, ga.attproj, ga.residual2, BTC);
         TIMED(dropout_backward)(ga.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
         TIMED(matmul_backward)(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C);
         TIMED(attention_backward)(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH);
         TIMED(matmul_backward)(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C);
-        TIMED(layernorm_backward)(dresidual, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
+        TIMED(layernorm_backward)(dinp, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
     }
     TIMED(dropout_backward)(gacts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
     TIMED(encoder_backward)(grads.wte, grads.wpe, gacts.encoded, inputs, B, T, C);

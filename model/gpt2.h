@@ -24,7 +24,8 @@ struct GPT2 {
     std::vector<float> m_memory;       // (num_parameters) AdamW first moment, allocated by the first update
     std::vector<float> v_memory;       // (num_parameters) AdamW second moment
     ParameterTensors params, grads;
-    // activations and their gradients, allocated by the first forward for (B,T)
+    // activations, allocated by the first forward for (B,T), and their gradients, allocated by
+    // the first backward with ONE layer's slot that every layer reuses (gpt2_backward)
     size_t num_activations = 0;
     std::vector<float> acts_memory, grads_acts_memory;  // (num_activations) each; grads_acts by the first backward
     ActivationTensors acts, grads_acts;

@@ -1,0 +1,118 @@
+"""Issue 6's speed table: scratchgpt's step next to PyTorch eager, both builds, one run.
+
+Purpose: runs `./train bench` (default Eigen build and BLAS=openblas build) and
+dev/bench_pytorch.py on the three configs of issue 6 (tiny, small, GPT-2 124M B4 T64), with the
+same checkpoint and tokens for every program, and prints the ratios against the targets.
+Command:  python3 dev/bench_compare.py [--threads 2] [--steps 10] [--no-build]   (or: make bench)
+Files written: cache/bench/train-eigen, cache/bench/train-openblas (the two builds, unless
+--no-build), cache/bench/{tiny,small,124m}.bin (the checkpoints every program reads).
+Every program runs with PyTorch's best setting from the issue: OpenBLAS's AVX-512 kernels
+(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) and MALLOC_MMAP_MAX_=0.
+Expected printout: the machine and load, each program's `bench:` line, then a table of ms per
+step, speedups (target: 1.5x / 1.25x / 1.3x PyTorch, 4x llm.c), peak_frac (target 0.75 at
+small), memory against the model card (target 1.2x) and 2-vs-1-thread scaling (target 1.8x).
+llm.c is not built here: its figures are the issue's, not measured in this run. Runs ~3 minutes.
+Read by: whoever reports on issue 6 (the README's speed section quotes its table).
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.join(ROOT, "cache", "bench")
+# name: descriptor, V, maxT, B, T, llm.c's ms from issue 6 (not measured here), speedup target vs PyTorch
+CONFIGS = [
+    ("tiny", "l4h4c128", 256, 64, 12, 64, 110.0, 1.5),
+    ("small", "l6h6c384", 256, 256, 8, 256, 4491.0, 1.25),
+    ("124m", "d12", 50257, 1024, 4, 64, 4631.0, 1.3),
+]
+
+
+def best_env():
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)  # the default forces AVX2 kernels and halves sgemm
+    env.pop("OPENBLAS_L2_SIZE", None)
+    env["MALLOC_MMAP_MAX_"] = "0"       # glibc keeps large blocks on the heap (PyTorch at 124M)
+    return env
+
+
+def run(cmd):
+    """Runs a command, echoes and returns its bench: lines parsed as dicts."""
+    out = subprocess.run(cmd, cwd=ROOT, env=best_env(), capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"failed ({out.returncode}): {' '.join(cmd)}\n{out.stderr}")
+    rows = []
+    for line in out.stdout.splitlines():
+        if line.startswith("bench:"):
+            print("  " + line, flush=True)
+            rows.append(dict(re.findall(r"(\w+)=(\S+)", line)))
+    return [r for r in rows if "ms_per_step" in r]
+
+
+def build(blas):
+    subprocess.run(["make", "-j2", "train"] + (["BLAS=openblas"] if blas else []), cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    dst = os.path.join(CACHE, "train-openblas" if blas else "train-eigen")
+    shutil.copy(os.path.join(ROOT, "train"), dst)
+    return dst
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--no-build", action="store_true", help="reuse cache/bench/train-{eigen,openblas}")
+    a = ap.parse_args()
+    os.makedirs(CACHE, exist_ok=True)
+    if a.no_build:
+        bins = {"eigen": os.path.join(CACHE, "train-eigen"), "openblas": os.path.join(CACHE, "train-openblas")}
+    else:
+        bins = {"eigen": build(False), "openblas": build(True)}
+    cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"], capture_output=True, text=True).stdout
+    print(f"machine: {cpu.strip()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
+    steps = ["--steps", str(a.steps), "--warmup", "2", "--threads", str(a.threads)]
+    results = {}
+    for name, desc, V, maxT, B, T, llmc_ms, target in CONFIGS:
+        ckpt = os.path.join(CACHE, name + ".bin")
+        if not os.path.exists(ckpt):  # the one checkpoint every program reads
+            run([bins["eigen"], "bench", "-e", desc, "--vocab", str(V), "--block-size", str(maxT), "-b", str(B),
+                 "-t", str(T), "--save", ckpt, "--steps", "0", "--ceiling", "0"])
+        shape = ["-b", str(B), "-t", str(T), "--name", name]
+        r = {"pytorch": run([sys.executable, "dev/bench_pytorch.py", ckpt] + shape + steps)[0]}
+        for build_name, path in bins.items():
+            r[build_name] = run([path, "bench", "-e", ckpt] + shape + steps)[0]
+            if name == "small":  # the scaling target: the same at 1 thread
+                r[build_name + "_1t"] = run([path, "bench", "-e", ckpt] + shape +
+                                            ["--steps", "5", "--warmup", "1", "--threads", "1", "--ceiling", "0"])[0]
+        results[name] = r
+
+    print(f"\nload average {os.getloadavg()[0]:.2f} at end\n")
+    print("| config | GFLOP/step | PyTorch ms | ours Eigen ms | ours OpenBLAS ms | vs PyTorch (Eigen / OpenBLAS), target |"
+          " llm.c ms (issue, not measured) | vs llm.c (Eigen / OpenBLAS), target 4x | peak_frac (Eigen / OpenBLAS) |"
+          " mem_ratio (OpenBLAS) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, desc, V, maxT, B, T, llmc_ms, target in CONFIGS:
+        r = results[name]
+        pt, e, o = (float(r[k]["ms_per_step"]) for k in ("pytorch", "eigen", "openblas"))
+        gflop = float(r["eigen"]["gflops"]) * e / 1000.0
+        print(f"| {name} | {gflop:.1f} | {pt:.1f} | {e:.1f} | {o:.1f} | {pt / e:.2f}x / {pt / o:.2f}x, {target}x |"
+              f" {llmc_ms:.0f} | {llmc_ms / e:.1f}x / {llmc_ms / o:.1f}x |"
+              f" {r['eigen']['peak_frac']} / {r['openblas']['peak_frac']} | {r['openblas']['mem_ratio']} |")
+    s = results["small"]
+    for b in ("eigen", "openblas"):
+        one, two = float(s[b + "_1t"]["ms_per_step"]), float(s[b]["ms_per_step"])
+        print(f"scaling at small, {b}: 1 thread {one:.1f} ms, {a.threads} threads {two:.1f} ms: "
+              f"{one / two:.2f}x (target 1.8x)")
+    for name, *_ in CONFIGS:  # same model, same tokens: the first loss must agree
+        r = results[name]
+        print(f"loss_first {name}: pytorch {r['pytorch']['loss_first']} eigen {r['eigen']['loss_first']} "
+              f"openblas {r['openblas']['loss_first']}")
+
+
+if __name__ == "__main__":
+    main()
