@@ -1,4 +1,8 @@
 // attention.cpp: causal multi-head self-attention as per-head GEMMs. See attention.h.
+// Speed: the causal mask zeroes the lower triangle of every (T,T) attention matrix (in our
+// (key t2, query t) view), so each product touches only the upper triangle: Eigen's
+// triangularView products skip the masked half (plain version: the same products on the full
+// matrices, then the mask). The softmax runs on Eigen arrays, which vectorise exp.
 #include "attention.h"
 #include "views.h"  // Mat, ConstMat, StridedMat, ConstStridedMat
 
@@ -7,6 +11,8 @@
 #include <cstddef>    // size_t
 
 using Eigen::OuterStride;
+using Eigen::Lower;
+using Eigen::Upper;
 
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
     const int hs = C / NH;  // head size
@@ -22,24 +28,19 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
             Mat A(att + ((size_t)b * NH + h) * T * T, T, T);  // (T,T): column t = att[b,h,t,:] over keys t2
             StridedMat O(out + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
 
-            // att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
-            A.noalias() = K.transpose() * Q;  // (T,hs)(hs,T) -> (T,T): A(t2,t) = k_t2 . q_t
+            // att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1))), only where t2 <= t
+            A.triangularView<Upper>() = K.transpose() * Q;  // (T,hs)(hs,T) -> (T,T): A(t2,t) = k_t2 . q_t
             // att = att.masked_fill(self.bias[:,:,:T,:T] == 0, float('-inf')); att = F.softmax(att, dim=-1)
             for (int t = 0; t < T; t++) {
-                float* a = A.col(t).data();  // scores of query t over keys 0..T-1
-                float maxval = -INFINITY;
-                for (int t2 = 0; t2 <= t; t2++) maxval = std::max(maxval, a[t2] * scale);
-                double sum = 0.0;  // subtracting the max keeps exp from overflowing
-                for (int t2 = 0; t2 <= t; t2++) {
-                    a[t2] = std::exp(a[t2] * scale - maxval);
-                    sum += a[t2];
-                }
-                float inv = (float)(1.0 / sum);
-                for (int t2 = 0; t2 <= t; t2++) a[t2] *= inv;
-                for (int t2 = t + 1; t2 < T; t2++) a[t2] = 0.0f;  // masked future: weight exactly 0
+                auto a = A.col(t).head(t + 1).array();  // scores of query t over keys 0..t
+                float maxval = a.maxCoeff() * scale;      // subtracting the max keeps exp from overflowing
+                a = (a * scale - maxval).exp();
+                double sum = a.cast<double>().sum();
+                a *= (float)(1.0 / sum);
+                A.col(t).tail(T - 1 - t).setZero();  // masked future: weight exactly 0
             }
             // y = att @ v
-            O.noalias() = V * A;  // (hs,T)(T,T) -> (hs,T): out_t = sum_t2 A(t2,t) v_t2
+            O.noalias() = V * A.triangularView<Upper>();  // (hs,T)(T,T) -> (hs,T): out_t = sum_t2<=t A(t2,t) v_t2
         }
     }
 }
@@ -64,22 +65,21 @@ void attention_backward(float* dinp, float* datt, const float* dout, const float
             Mat dA(datt + ((size_t)b * NH + h) * T * T, T, T);                     // (T,T) scratch
             ConstStridedMat dO(dout + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
 
-            // forward: O = V A, so dA = V^T dO and dV += dO A^T
-            dA.noalias() = V.transpose() * dO;   // (T,hs)(hs,T) -> (T,T)
-            dV.noalias() += dO * A.transpose();  // (hs,T)(T,T) -> (hs,T)
+            // forward: O = V A, so dA = V^T dO and dV += dO A^T (upper triangles only: A is 0 below)
+            dA.triangularView<Upper>() = V.transpose() * dO;                  // (T,hs)(hs,T) -> (T,T)
+            dV.noalias() += dO * A.transpose().triangularView<Lower>();        // (hs,T)(T,T) -> (hs,T)
             // forward: A = softmax(S) per column, so dS = A * (dA - sum_t2 A dA); scale folded in.
             // dS overwrites dA in place; masked entries (A = 0) get dS = 0.
             for (int t = 0; t < T; t++) {
-                const float* a = A.col(t).data();
-                float* da = dA.col(t).data();
-                double dot = 0.0;
-                for (int t2 = 0; t2 <= t; t2++) dot += (double)a[t2] * da[t2];
-                for (int t2 = 0; t2 <= t; t2++) da[t2] = scale * a[t2] * (da[t2] - (float)dot);
-                for (int t2 = t + 1; t2 < T; t2++) da[t2] = 0.0f;
+                auto a = A.col(t).head(t + 1).array();
+                auto da = dA.col(t).head(t + 1).array();
+                double dot = (a.cast<double>() * da.cast<double>()).sum();
+                da = scale * a * (da - (float)dot);
+                dA.col(t).tail(T - 1 - t).setZero();
             }
             // forward: S(t2,t) = scale k_t2 . q_t, so dQ += K dS and dK += Q dS^T (scale is in dS)
-            dQ.noalias() += K * dA;              // (hs,T)(T,T) -> (hs,T)
-            dK.noalias() += Q * dA.transpose();  // (hs,T)(T,T) -> (hs,T)
+            dQ.noalias() += K * dA.triangularView<Upper>();                // (hs,T)(T,T) -> (hs,T)
+            dK.noalias() += Q * dA.transpose().triangularView<Lower>();    // (hs,T)(T,T) -> (hs,T)
         }
     }
 }
