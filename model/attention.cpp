@@ -2,13 +2,14 @@
 // Speed: the causal mask zeroes the lower triangle of every (T,T) attention matrix (in our
 // (key t2, query t) view), so each product touches only the upper triangle: Eigen's
 // triangularView products skip the masked half (plain version: the same products on the full
-// matrices, then the mask). The softmax runs on Eigen arrays, which vectorise exp.
+// matrices, then the mask). The softmax's exp and sums are vectorised (reduce.h).
 #include "attention.h"
-#include "views.h"  // Mat, ConstMat, StridedMat, ConstStridedMat
+#include "reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
+#include "views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
 
 #include <algorithm>  // max
-#include <cmath>      // sqrt, exp, INFINITY
-#include <cstddef>    // size_t
+#include <cmath>    // sqrt, INFINITY
+#include <cstddef>  // size_t
 
 using Eigen::OuterStride;
 using Eigen::Lower;
@@ -32,11 +33,14 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
             A.triangularView<Upper>() = K.transpose() * Q;  // (T,hs)(hs,T) -> (T,T): A(t2,t) = k_t2 . q_t
             // att = att.masked_fill(self.bias[:,:,:T,:T] == 0, float('-inf')); att = F.softmax(att, dim=-1)
             for (int t = 0; t < T; t++) {
-                auto a = A.col(t).head(t + 1).array();  // scores of query t over keys 0..t
-                float maxval = a.maxCoeff() * scale;      // subtracting the max keeps exp from overflowing
-                a = (a * scale - maxval).exp();
-                double sum = a.cast<double>().sum();
-                a *= (float)(1.0 / sum);
+                float* a = A.col(t).data();  // scores of query t over keys 0..T-1
+                float maxval = -INFINITY;    // subtracting the max keeps exp from overflowing
+                for (int t2 = 0; t2 <= t; t2++) maxval = std::max(maxval, a[t2] * scale);
+                for (int t2 = 0; t2 <= t; t2++) a[t2] = a[t2] * scale - maxval;
+                exp_inplace(a, t + 1);  // reduce.h: a vectorised exp
+                double sum = sum_double(t + 1, [&](int t2) { return (double)a[t2]; });
+                float inv = (float)(1.0 / sum);
+                for (int t2 = 0; t2 <= t; t2++) a[t2] *= inv;
                 A.col(t).tail(T - 1 - t).setZero();  // masked future: weight exactly 0
             }
             // y = att @ v
@@ -71,10 +75,10 @@ void attention_backward(float* dinp, float* datt, const float* dout, const float
             // forward: A = softmax(S) per column, so dS = A * (dA - sum_t2 A dA); scale folded in.
             // dS overwrites dA in place; masked entries (A = 0) get dS = 0.
             for (int t = 0; t < T; t++) {
-                auto a = A.col(t).head(t + 1).array();
-                auto da = dA.col(t).head(t + 1).array();
-                double dot = (a.cast<double>() * da.cast<double>()).sum();
-                da = scale * a * (da - (float)dot);
+                const float* a = A.col(t).data();
+                float* da = dA.col(t).data();
+                double dot = sum_double(t + 1, [&](int t2) { return (double)a[t2] * da[t2]; });  // reduce.h
+                for (int t2 = 0; t2 <= t; t2++) da[t2] = scale * a[t2] * (da[t2] - (float)dot);
                 dA.col(t).tail(T - 1 - t).setZero();
             }
             // forward: S(t2,t) = scale k_t2 . q_t, so dQ += K dS and dK += Q dS^T (scale is in dS)

@@ -2,8 +2,11 @@
 #include "crossentropy.h"
 
 #include <algorithm>  // max
-#include <cmath>      // exp, log, INFINITY
-#include <cstddef>    // size_t
+#include <cmath>    // log, INFINITY
+#include <cstddef>  // size_t
+
+#include "reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
+#include "views.h"   // Vec, ConstVec: one position's logits as an Eigen array
 
 void softmax_forward(float* probs, const float* logits, int B, int T, int V, int Vp) {
     // probs = F.softmax(logits, dim=-1)
@@ -13,14 +16,12 @@ void softmax_forward(float* probs, const float* logits, int B, int T, int V, int
         float* probs_bt = probs + bt * Vp;          // seek to probs[b,t,:]
         float maxval = -INFINITY;  // subtracting the max keeps exp from overflowing
         for (int v = 0; v < V; v++) maxval = std::max(maxval, logits_bt[v]);
-        double sum = 0.0;
-        for (int v = 0; v < V; v++) {
-            probs_bt[v] = std::exp(logits_bt[v] - maxval);
-            sum += probs_bt[v];
-        }
-        float inv = (float)(1.0 / sum);
+        for (int v = 0; v < V; v++) probs_bt[v] = logits_bt[v] - maxval;
+        exp_inplace(probs_bt, V);  // reduce.h: vectorised exp
+        const double sum = sum_double(V, [&](int v) { return (double)probs_bt[v]; });  // reduce.h
+        const float inv = (float)(1.0 / sum);
         for (int v = 0; v < V; v++) probs_bt[v] *= inv;
-        for (int v = V; v < Vp; v++) probs_bt[v] = 0.0f;  // padded tokens: never predicted
+        Vec(probs_bt + V, Vp - V).setZero();  // padded tokens: never predicted
     }
 }
 
@@ -39,8 +40,9 @@ void crossentropy_softmax_backward(float* dlogits, const float* dlosses, const f
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
         float* dlogits_bt = dlogits + bt * Vp;    // seek to dlogits[b,t,:]
         const float* probs_bt = probs + bt * Vp;  // seek to probs[b,t,:]
-        float dloss = dlosses[bt];
+        const float dloss = dlosses[bt];
+        const int target = targets[bt];  // in a local: the stores below cannot change it, so the loop vectorises
         // d(-log softmax(z)[y]) / dz_v = p_v - [v == y]; the padded v >= V get no gradient
-        for (int v = 0; v < V; v++) dlogits_bt[v] += (probs_bt[v] - (v == targets[bt] ? 1.0f : 0.0f)) * dloss;
+        for (int v = 0; v < V; v++) dlogits_bt[v] += (probs_bt[v] - (v == target ? 1.0f : 0.0f)) * dloss;
     }
 }

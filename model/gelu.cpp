@@ -12,10 +12,14 @@ static const float GELU_SCALE = std::sqrt(2.0f / (float)M_PI);  // sqrt(2/pi)
 // elements per chunk: the parallel unit, and the size of the tanh scratch on the stack (4 KB)
 static const size_t CHUNK = 1024;
 
-// th[i] = tanh(sqrt(2/pi) * (x[i] + 0.044715 x[i]^3)) for n <= CHUNK elements
+// th[i] = tanh(sqrt(2/pi) * (x[i] + 0.044715 x[i]^3)) for n <= CHUNK elements.
+// subtle: th must be 64-byte aligned. Eigen computes the elements before the first aligned
+// address with its scalar tanh, which differs in the last bit from the vector one, so on an
+// unaligned buffer results would depend on the buffer's address (and a run would not repeat).
 static void gelu_tanh(float* th, const float* x, size_t n) {
-    auto X = ConstVec(x, (Eigen::Index)n).array();
-    Vec(th, (Eigen::Index)n).array() = (GELU_SCALE * (X + 0.044715f * X * X * X)).tanh();
+    for (size_t i = 0; i < n; i++) th[i] = GELU_SCALE * (x[i] + 0.044715f * x[i] * x[i] * x[i]);
+    Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64> u(th, (Eigen::Index)n);
+    u = u.tanh();
 }
 
 void gelu_forward(float* out, const float* inp, size_t N) {
@@ -23,7 +27,7 @@ void gelu_forward(float* out, const float* inp, size_t N) {
     #pragma omp parallel for
     for (size_t i0 = 0; i0 < N; i0 += CHUNK) {
         const size_t n = N - i0 < CHUNK ? N - i0 : CHUNK;
-        float th[CHUNK];
+        alignas(64) float th[CHUNK];
         gelu_tanh(th, inp + i0, n);
         for (size_t i = 0; i < n; i++) out[i0 + i] = 0.5f * inp[i0 + i] * (1.0f + th[i]);
     }
@@ -33,7 +37,7 @@ void gelu_backward(float* dinp, const float* inp, const float* dout, size_t N) {
     #pragma omp parallel for
     for (size_t i0 = 0; i0 < N; i0 += CHUNK) {
         const size_t n = N - i0 < CHUNK ? N - i0 : CHUNK;
-        float th[CHUNK];
+        alignas(64) float th[CHUNK];
         gelu_tanh(th, inp + i0, n);  // recomputed from the cached input, not stored
         for (size_t i = 0; i < n; i++) {
             float x = inp[i0 + i];

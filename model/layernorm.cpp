@@ -4,6 +4,8 @@
 #include <cmath>    // sqrt
 #include <cstddef>  // size_t
 
+#include "reduce.h"  // sum_double: vectorised sums in double, the same at any address
+
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                        int B, int T, int C) {
     const double eps = 1e-5;
@@ -11,15 +13,11 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
         const float* x = inp + bt * C;  // seek to inp[b,t,:]
         float* y = out + bt * C;        // seek to out[b,t,:]
-        // mean = x.mean(-1); statistics accumulate in double
-        double m = 0.0;
-        for (int i = 0; i < C; i++) m += x[i];
-        m /= C;
+        // mean = x.mean(-1); statistics accumulate in double (reduce.h)
+        const double m = sum_double(C, [&](int i) { return (double)x[i]; }) / C;
         // var = ((x - mean)**2).mean(-1)   (biased, as PyTorch's LayerNorm)
-        double v = 0.0;
-        for (int i = 0; i < C; i++) v += (x[i] - m) * (x[i] - m);
-        v /= C;
-        float s = (float)(1.0 / std::sqrt(v + eps));
+        const double v = sum_double(C, [&](int i) { return (x[i] - m) * (x[i] - m); }) / C;
+        const float s = (float)(1.0 / std::sqrt(v + eps));
         // out = (x - mean) * rstd * weight + bias
         for (int i = 0; i < C; i++) y[i] = ((float)(x[i] - m) * s) * weight[i] + bias[i];
         mean[bt] = (float)m;  // cached for backward
@@ -33,24 +31,20 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
     // Part 1, dinp: each position is independent, so (b,t) owns its row.
     #pragma omp parallel for
     for (size_t bt = 0; bt < BT; bt++) {
-        const float* x = inp + bt * C;      // seek to inp[b,t,:]
-        const float* dy = dout + bt * C;    // seek to dout[b,t,:]
-        float* dx = dinp + bt * C;          // seek to dinp[b,t,:]
-        // two reductions over channels: mean(g) and mean(g * n), with g = weight * dout
-        double g_mean = 0.0, gn_mean = 0.0;
-        for (int i = 0; i < C; i++) {
-            float n = (x[i] - mean[bt]) * rstd[bt];
-            float g = weight[i] * dy[i];
-            g_mean += g;
-            gn_mean += (double)g * n;
-        }
-        g_mean /= C;
-        gn_mean /= C;
+        const float* x = inp + bt * C;    // seek to inp[b,t,:]
+        const float* dy = dout + bt * C;  // seek to dout[b,t,:]
+        float* dx = dinp + bt * C;        // seek to dinp[b,t,:]
+        const float m = mean[bt], s = rstd[bt];  // locals: the stores below cannot alias them
+        // two reductions over channels: mean(g) and mean(g * n), with g = weight * dout and
+        // n = (x - mean) * rstd rebuilt from the cache; in double (reduce.h)
+        const double g_mean = sum_double(C, [&](int i) { return (double)(weight[i] * dy[i]); }) / C;
+        const double gn_mean =
+            sum_double(C, [&](int i) { return (double)(weight[i] * dy[i]) * ((x[i] - m) * s); }) / C;
         // dx = rstd * (g - mean(g) - n * mean(g n))
         for (int i = 0; i < C; i++) {
-            float n = (x[i] - mean[bt]) * rstd[bt];
+            float n = (x[i] - m) * s;
             float g = weight[i] * dy[i];
-            dx[i] += rstd[bt] * (g - (float)g_mean - n * (float)gn_mean);
+            dx[i] += s * (g - (float)g_mean - n * (float)gn_mean);
         }
     }
     // Part 2, dweight and dbias sum over every position. Each thread owns a slice of
@@ -62,9 +56,10 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
         for (size_t bt = 0; bt < BT; bt++) {
             const float* x = inp + bt * C;    // seek to inp[b,t,:]
             const float* dy = dout + bt * C;  // seek to dout[b,t,:]
+            const float m = mean[bt], s = rstd[bt];  // locals: the stores below cannot alias them
             for (int i = i0; i < i1; i++) {
                 // forward: out = n * w + b, so dw += n * dout and db += dout
-                dweight[i] += (x[i] - mean[bt]) * rstd[bt] * dy[i];
+                dweight[i] += (x[i] - m) * s * dy[i];
                 dbias[i] += dy[i];
             }
         }
