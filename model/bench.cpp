@@ -15,9 +15,9 @@
 #ifdef _OPENMP
 #include <omp.h>      // omp_set_num_threads
 #endif
-#include <Eigen/Core>  // the ceiling: one large product
 
 #include "gpt2.h"
+#include "matmul.h"    // matmul_forward: the ceiling is measured with the model's own GEMM
 #include "profile.h"   // --profile
 #include "util.h"      // UsageError, file_exists
 
@@ -122,14 +122,17 @@ static double median(std::vector<double> x) {
     return n == 0 ? 0.0 : n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
-// The best GFLOP/s of C = A B with square n x n matrices, through the same Eigen product
-// (and so the same BLAS, if any) that matmul.cpp uses, with all threads.
+// The best GFLOP/s of a square n x n x n product through matmul_forward itself: the very
+// GEMM the model runs (Eigen, or OpenBLAS with BLAS=openblas, split across the threads the
+// same way), on matrices far larger than any of the model's. The model's FLOP rate over this
+// is peak_frac.
 static double sgemm_ceiling_gflops(int n) {
-    Eigen::MatrixXf A = Eigen::MatrixXf::Random(n, n), B = Eigen::MatrixXf::Random(n, n), C(n, n);
+    std::vector<float> a((size_t)n * n), w((size_t)n * n), out((size_t)n * n);
+    for (size_t i = 0; i < a.size(); i++) a[i] = (float)(i % 7) * 0.1f, w[i] = (float)(i % 5) * 0.1f;
     double best = 1e30;
     for (int rep = 0; rep < 4; rep++) {  // the first one warms up; the best of all counts
         auto t0 = std::chrono::steady_clock::now();
-        C.noalias() = A * B;
+        matmul_forward(out.data(), a.data(), w.data(), nullptr, 1, n, n, n);  // (n,n) = (n,n)(n,n)^T
         best = std::min(best, seconds_since(t0));
     }
     return 2.0 * n * (double)n * n / best / 1e9;

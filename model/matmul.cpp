@@ -6,6 +6,9 @@
 #ifdef _OPENMP
 #include <omp.h>  // omp_get_num_threads, omp_get_thread_num: which block is this thread's
 #endif
+#ifdef EIGEN_USE_BLAS
+#include <cblas.h>  // openblas_set_num_threads
+#endif
 
 using Eigen::Index;
 
@@ -22,6 +25,12 @@ using Eigen::Index;
 static const Index ROWS = 48, COLS = 16;
 template <typename Block>
 static void parallel_ranges(Index n, Index align, const Block& block) {
+#ifdef EIGEN_USE_BLAS
+    // make BLAS=openblas: Eigen hands each product to OpenBLAS, which would start threads of
+    // its own inside ours (2 x 2 on 2 cores). Our ranges are the threads: each call stays serial.
+    static const bool serial_blas = (openblas_set_num_threads(1), true);
+    (void)serial_blas;
+#endif
     #pragma omp parallel
     {
 #ifdef _OPENMP
