@@ -30,6 +30,13 @@ static void parallel_ranges(Index n, Index align, const Block& block) {
     // its own inside ours (2 x 2 on 2 cores). Our ranges are the threads: each call stays serial.
     static const bool serial_blas = (openblas_set_num_threads(1), true);
     (void)serial_blas;
+    // subtle: OpenBLAS chooses its kernel by the size of the product (small products take
+    // another code path), so a range's numbers depend on how long the range is. Its ranges
+    // are therefore a fixed number of pieces, whatever the thread count: the same calls with
+    // the same sizes at 1, 2 or 4 threads. (Eigen needs only the 48/16 alignment above.)
+    const Index pieces = 4;
+#else
+    const Index pieces = 0;  // 0: one range per thread
 #endif
     #pragma omp parallel
     {
@@ -38,10 +45,13 @@ static void parallel_ranges(Index n, Index align, const Block& block) {
 #else
         const Index threads = 1, id = 0;
 #endif
-        Index per = (n + threads - 1) / threads;
+        const Index ranges = pieces > 0 ? pieces : threads;
+        Index per = (n + ranges - 1) / ranges;
         per = (per + align - 1) / align * align;
-        Index start = id * per;
-        if (start < n) block(start, std::min(per, n - start));
+        for (Index r = id; r < ranges; r += threads) {  // thread id takes ranges id, id+threads, ...
+            Index start = r * per;
+            if (start < n) block(start, std::min(per, n - start));
+        }
     }
 }
 
