@@ -228,8 +228,9 @@ int bench_main(int argc, char** argv) {
     const int threads = 1;
 #endif
     const double ceiling = o.ceiling_n > 0 ? sgemm_ceiling_gflops(o.ceiling_n) : 0.0;
-    std::printf("bench: sgemm %dx%dx%d ceiling %.1f GFLOP/s with %d thread(s)\n", o.ceiling_n, o.ceiling_n,
-                o.ceiling_n, ceiling, threads);
+    if (o.ceiling_n > 0)
+        std::printf("bench: sgemm %dx%dx%d ceiling %.1f GFLOP/s with %d thread(s)\n", o.ceiling_n, o.ceiling_n,
+                    o.ceiling_n, ceiling, threads);
     for (const BenchConfig& bc : o.configs) bench_config(bc, o, threads, ceiling);
     return 0;
 }

@@ -267,10 +267,10 @@ void gpt2_backward(GPT2& model) {
         LayerParams lp = layer_params(params, C, l);
         LayerParams gp = layer_params(grads, C, l);
         LayerActs la = layer_acts(acts, c, B, T, l);
-        // clear the slot (left over from layer l+1) and the input gradient; datt is overwritten, not added
-        for (float* g : {ga.ln1, ga.atty, ga.attproj, ga.residual2, ga.ln2, ga.fcproj}) TIMED(zero_backward)(g, BTC);
-        for (float* g : {ga.fch, ga.fch_gelu}) TIMED(zero_backward)(g, 4 * BTC);
-        TIMED(zero_backward)(ga.qkv, 3 * BTC);
+        // clear the slot (left over from layer l+1) and the input gradient. subtle: the slot's
+        // tensors ln1 .. fcproj lie back to back in table order (tensors.cpp) and residual3
+        // (a dresidual buffer) comes right after them, so [ln1, residual3) is the slot minus it.
+        TIMED(zero_backward)(ga.ln1, (size_t)(ga.residual3 - ga.ln1));
         TIMED(zero_backward)(dinp, BTC);
         // the MLP half, in reverse
         TIMED(residual_backward)(ga.residual2, ga.fcproj, dout, BTC);
