@@ -66,7 +66,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--no-build", action="store_true", help="reuse cache/bench/train-{eigen,openblas}")
+    ap.add_argument("--only", nargs="*", help="run only these configs (e.g. tiny small), for a quick look")
     a = ap.parse_args()
+    configs = [c for c in CONFIGS if not a.only or c[0] in a.only]
     os.makedirs(CACHE, exist_ok=True)
     if a.no_build:
         bins = {"eigen": os.path.join(CACHE, "train-eigen"), "openblas": os.path.join(CACHE, "train-openblas")}
@@ -77,7 +79,7 @@ def main():
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
     steps = ["--steps", str(a.steps), "--warmup", "2", "--threads", str(a.threads)]
     results = {}
-    for name, desc, V, maxT, B, T, llmc_ms, target in CONFIGS:
+    for name, desc, V, maxT, B, T, llmc_ms, target in configs:
         ckpt = os.path.join(CACHE, name + ".bin")
         if not os.path.exists(ckpt):  # the one checkpoint every program reads
             run([bins["eigen"], "bench", "-e", desc, "--vocab", str(V), "--block-size", str(maxT), "-b", str(B),
@@ -94,21 +96,21 @@ def main():
     print(f"\nload average {os.getloadavg()[0]:.2f} at end\n")
     print("| config | GFLOP/step | PyTorch ms | ours Eigen ms | ours OpenBLAS ms | vs PyTorch (Eigen / OpenBLAS), target |"
           " llm.c ms (issue, not measured) | vs llm.c (Eigen / OpenBLAS), target 4x | peak_frac (Eigen / OpenBLAS) |"
-          " mem_ratio (OpenBLAS) |")
+          " mem_ratio, without the process's own (OpenBLAS) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, desc, V, maxT, B, T, llmc_ms, target in CONFIGS:
+    for name, desc, V, maxT, B, T, llmc_ms, target in configs:
         r = results[name]
         pt, e, o = (float(r[k]["ms_per_step"]) for k in ("pytorch", "eigen", "openblas"))
         gflop = float(r["eigen"]["gflops"]) * e / 1000.0
         print(f"| {name} | {gflop:.1f} | {pt:.1f} | {e:.1f} | {o:.1f} | {pt / e:.2f}x / {pt / o:.2f}x, {target}x |"
               f" {llmc_ms:.0f} | {llmc_ms / e:.1f}x / {llmc_ms / o:.1f}x |"
-              f" {r['eigen']['peak_frac']} / {r['openblas']['peak_frac']} | {r['openblas']['mem_ratio']} |")
-    s = results["small"]
-    for b in ("eigen", "openblas"):
+              f" {r['eigen']['peak_frac']} / {r['openblas']['peak_frac']} | {r['openblas']['mem_ratio']}, {r['openblas']['model_mem_ratio']} |")
+    s = results.get("small", {})
+    for b in ("eigen", "openblas") if s else ():
         one, two = float(s[b + "_1t"]["ms_per_step"]), float(s[b]["ms_per_step"])
         print(f"scaling at small, {b}: 1 thread {one:.1f} ms, {a.threads} threads {two:.1f} ms: "
               f"{one / two:.2f}x (target 1.8x)")
-    for name, *_ in CONFIGS:  # same model, same tokens: the first loss must agree
+    for name, *_ in configs:  # same model, same tokens: the first loss must agree
         r = results[name]
         print(f"loss_first {name}: pytorch {r['pytorch']['loss_first']} eigen {r['eigen']['loss_first']} "
               f"openblas {r['openblas']['loss_first']}")

@@ -138,13 +138,14 @@ static double sgemm_ceiling_gflops(int n) {
     return 2.0 * n * (double)n * n / best / 1e9;
 }
 
-// Linux's peak resident set of this process, in MB (VmHWM), or -1 where unavailable.
-static double peak_rss_mb() {
+// A line of /proc/self/status in MB: "VmHWM:" the peak resident set, "VmRSS:" the current one;
+// -1 where Linux's /proc is unavailable.
+static double status_mb(const char* field) {
     std::ifstream f("/proc/self/status");
     std::string key;
     double kb;
     while (f >> key) {
-        if (key == "VmHWM:" && f >> kb) return kb / 1024.0;
+        if (key == field && f >> kb) return kb / 1024.0;
         f.ignore(1 << 10, '\n');
     }
     return -1.0;
@@ -160,6 +161,7 @@ static void reset_peak_rss() {
 
 static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threads, double ceiling) {
     reset_peak_rss();
+    const double base_rss = status_mb("VmRSS:");  // the program, its libraries and thread stacks
     GPT2 model;
     if (file_exists(bc.model)) gpt2_build_from_checkpoint(model, bc.model);
     else gpt2_build_from_descriptor(model, bc.model, bc.block_size, bc.vocab, 1337);
@@ -193,9 +195,10 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
     const double gflops = gpt2_flops_per_token(c, T) * tok_per_s / 1e9;
     // the model card's memory: parameters, gradients, AdamW m and v, activations
     const double card_mb = (4.0 * model.num_parameters + model.num_activations) * sizeof(float) / 1e6 * (1e6 / 1048576.0);
-    const double rss = peak_rss_mb();
+    const double rss = status_mb("VmHWM:");
     std::printf("bench: config=%s L=%d NH=%d C=%d V=%d B=%d T=%d threads=%d gemm=%s ms_per_step=%.2f tok_per_s=%.0f "
-                "gflops=%.1f ceiling_gflops=%.1f peak_frac=%.3f peak_rss_mb=%.0f card_mb=%.0f mem_ratio=%.2f "
+                "gflops=%.1f ceiling_gflops=%.1f peak_frac=%.3f peak_rss_mb=%.0f base_rss_mb=%.0f card_mb=%.0f mem_ratio=%.2f "
+                "model_mem_ratio=%.2f "
                 "loss_first=%.6f loss_last=%.6f\n",
                 bc.name.c_str(), c.num_layers, c.num_heads, c.channels, c.vocab_size, B, T, threads,
 #ifdef EIGEN_USE_BLAS
@@ -203,8 +206,8 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
 #else
                 "eigen",
 #endif
-                step_ms, tok_per_s, gflops, ceiling, ceiling > 0 ? gflops / ceiling : 0.0, rss, card_mb,
-                rss > 0 ? rss / card_mb : 0.0, first_loss, last_loss);
+                step_ms, tok_per_s, gflops, ceiling, ceiling > 0 ? gflops / ceiling : 0.0, rss, base_rss, card_mb,
+                rss > 0 ? rss / card_mb : 0.0, rss > 0 ? (rss - base_rss) / card_mb : 0.0, first_loss, last_loss);
     if (o.profile) {
         double mean_ms = 0;  // the table sums every timed step, so it is compared with the mean
         for (double x : ms) mean_ms += x / ms.size();

@@ -4,7 +4,9 @@
 // line starting with "bench:" (ms_per_step, tok_per_s, gflops, peak_frac, memory).
 // peak_frac compares the model's FLOP rate with an sgemm ceiling measured in the same
 // process with the GEMM the model uses (Eigen, or OpenBLAS behind it with BLAS=openblas).
-// dev/bench/compare.py runs it next to dev/bench_pytorch.py and prints the ratio table.
+// Memory: mem_ratio = peak resident set / the model card's sum (parameters, gradients, AdamW
+// m and v, activations); model_mem_ratio leaves out what the process held before the model.
+// dev/bench_compare.py runs it next to dev/bench_pytorch.py and prints the ratio table.
 #pragma once
 
 // argv[0] == "bench". Returns the exit status; throws UsageError on a bad command line.
