@@ -8,8 +8,8 @@
 #include "views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
 
 #include <algorithm>  // max
-#include <cmath>    // sqrt, INFINITY
-#include <cstddef>  // size_t
+#include <cmath>      // sqrt, INFINITY
+#include <cstddef>    // size_t
 
 using Eigen::OuterStride;
 using Eigen::Lower;

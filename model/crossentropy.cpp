@@ -2,11 +2,10 @@
 #include "crossentropy.h"
 
 #include <algorithm>  // max
-#include <cmath>    // log, INFINITY
-#include <cstddef>  // size_t
+#include <cmath>      // log, INFINITY
+#include <cstddef>    // size_t
 
 #include "reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
-#include "views.h"   // Vec, ConstVec: one position's logits as an Eigen array
 
 void softmax_forward(float* probs, const float* logits, int B, int T, int V, int Vp) {
     // probs = F.softmax(logits, dim=-1)
@@ -21,7 +20,7 @@ void softmax_forward(float* probs, const float* logits, int B, int T, int V, int
         const double sum = sum_double(V, [&](int v) { return (double)probs_bt[v]; });  // reduce.h
         const float inv = (float)(1.0 / sum);
         for (int v = 0; v < V; v++) probs_bt[v] *= inv;
-        Vec(probs_bt + V, Vp - V).setZero();  // padded tokens: never predicted
+        for (int v = V; v < Vp; v++) probs_bt[v] = 0.0f;  // padded tokens: never predicted
     }
 }
 
