@@ -6,8 +6,8 @@ same checkpoint and tokens for every program, and prints the ratios against the 
 Command:  python3 dev/bench_compare.py [--threads 2] [--steps 10] [--no-build]   (or: make bench)
 Files written: cache/bench/train-eigen, cache/bench/train-openblas (the two builds, unless
 --no-build), cache/bench/{tiny,small,124m}.bin (the checkpoints every program reads).
-Every program runs with PyTorch's best setting from the issue: OpenBLAS's AVX-512 kernels
-(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) and MALLOC_MMAP_MAX_=0.
+Every program runs with OpenBLAS's AVX-512 kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset),
+and PyTorch also with MALLOC_MMAP_MAX_=0: its best setting from the issue.
 Expected printout: the machine and load, each program's `bench:` line, then a table of ms per
 step, speedups (target: 1.5x / 1.25x / 1.3x PyTorch, 4x llm.c), peak_frac (target 0.75 at
 small), memory against the model card (target 1.2x) and 2-vs-1-thread scaling (target 1.8x).
@@ -32,17 +32,19 @@ CONFIGS = [
 ]
 
 
-def best_env():
+def best_env(pytorch):
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)  # the default forces AVX2 kernels and halves sgemm
     env.pop("OPENBLAS_L2_SIZE", None)
-    env["MALLOC_MMAP_MAX_"] = "0"       # glibc keeps large blocks on the heap (PyTorch at 124M)
-    return env
+    if pytorch:  # glibc keeps large blocks on the heap: PyTorch's best at 124M. Not for ours:
+        env["MALLOC_MMAP_MAX_"] = "0"  # Eigen mallocs its GEMM packing buffers per call, and with
+    return env                          # mmap off a second thread's arena page-faults (2x slower)
 
 
 def run(cmd):
     """Runs a command, echoes and returns its bench: lines parsed as dicts."""
-    out = subprocess.run(cmd, cwd=ROOT, env=best_env(), capture_output=True, text=True)
+    out = subprocess.run(cmd, cwd=ROOT, env=best_env("bench_pytorch.py" in " ".join(cmd)), capture_output=True,
+                         text=True)
     if out.returncode != 0:
         sys.exit(f"failed ({out.returncode}): {' '.join(cmd)}\n{out.stderr}")
     rows = []
