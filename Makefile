@@ -59,7 +59,7 @@ cache/tinyshakespeare.txt:
 CORPUS    := $(or $(SCRATCHGPT_DATA),$(wildcard ../shared/data/tinyshakespeare.txt),cache/tinyshakespeare.txt)
 VOCAB     ?= 1024
 RUN_TOK   := out/tokenizer_$(VOCAB).vocab
-RUN_FLAGS ?= -e d4 -b 16 -t 128 -x 400 -l 2e-3 -u 40 -q 0.1 -c 0.1 -v 50 -m 20 -s 400 -g 300
+RUN_FLAGS ?= -e l4h4c128 -b 16 -t 128 -x 2800 -l 4e-3 -u 100 -q 0.1 -c 0.1 -v 200 -m 20 -s 2800 -g 300
 run: train $(CORPUS) $(RUN_TOK)
 	./train prepare -i $(CORPUS) -o out/data --name tinyshakespeare_$(VOCAB) --tokenizer $(RUN_TOK)
 	./train -i 'out/data/tinyshakespeare_$(VOCAB)_train_*.bin' -j 'out/data/tinyshakespeare_$(VOCAB)_val_*.bin' -o out --tokenizer $(RUN_TOK) $(RUN_FLAGS)
