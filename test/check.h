@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "../model/util.h"  // Error
+
 // one layer against PyTorch, float32 both sides: rounding differences only
 constexpr float TOL_LAYER = 1e-5f;
 // the whole small model against PyTorch: errors add up over L blocks and a softmax
@@ -56,6 +58,17 @@ inline bool check_tensor(const char* name, const float* got, const float* want, 
 inline std::string shared_dir() {
     const char* env = std::getenv("SCRATCHGPT_SHARED");
     return env ? std::string(env) : std::string("../shared");
+}
+
+// The message of the Error that f() throws, or "" if it throws none.
+template <class F>
+std::string error_of(F f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
 }
 
 // A fresh empty directory under /tmp for a test's files; never the working directory.

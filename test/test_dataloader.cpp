@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "../data/dataloader.h"
-#include "check.h"  // temp_dir
+#include "check.h"  // temp_dir, error_of
 
 // Shard f holds tokens 1000*f + i, so every token says where it came from.
 static std::string make_shards(const std::vector<size_t>& sizes, int vocab = 0) {
@@ -43,16 +43,6 @@ static void check_window(const Batch& b, size_t f, size_t start) {
         REQUIRE(b.inputs[i] == (int)(1000 * f + start + i));
         REQUIRE(b.targets[i] == (int)(1000 * f + start + i + 1));
     }
-}
-
-template <class F>
-static std::string error_of(F f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 TEST_CASE("dataloader/sequential") {

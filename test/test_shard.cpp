@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "../data/shard.h"
-#include "check.h"  // temp_dir
+#include "check.h"  // temp_dir, error_of
 
 // Raw bytes into a file, for hand-made (bad) shards.
 static void write_bytes(const std::string& path, const void* p, size_t n) {
@@ -30,17 +30,6 @@ static void write_raw_shard(const std::string& path, int32_t magic, int32_t vers
         bytes.append((const char*)&t, sizeof t);
     }
     write_bytes(path, bytes.data(), bytes.size());
-}
-
-// The Error message of f(), or "" if it did not throw.
-template <class F>
-static std::string error_of(F f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 TEST_CASE("shard/write_shard") {
