@@ -18,13 +18,10 @@ static void write_bytes(const std::string& path, const std::string& bytes) {
 
 // The message of the Error that loading `path` throws ("" if none).
 static std::string load_error(const std::string& path) {
-    try {
+    return error_of([&] {
         GPT2 model;
         gpt2_build_from_checkpoint(model, path);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
+    });
 }
 
 TEST_CASE("checkpoint/round trip is byte-identical") {
