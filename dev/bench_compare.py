@@ -3,21 +3,26 @@
 Purpose: runs `./train bench` (default Eigen build and BLAS=openblas build) and
 dev/bench_pytorch.py on the three configs of issue 6 (tiny, small, GPT-2 124M B4 T64), with the
 same checkpoint and tokens for every program, and prints the ratios against the targets.
-Command:  python3 dev/bench_compare.py [--threads 2] [--steps 10] [--no-build]   (or: make bench)
+Command:  python3 dev/bench_compare.py [--threads 2] [--steps 10] [--rounds 3] [--no-build] [--only tiny ...]
+          (or: make bench)
 Files written: cache/bench/train-eigen, cache/bench/train-openblas (the two builds, unless
 --no-build), cache/bench/{tiny,small,124m}.bin (the checkpoints every program reads).
-Every program runs with OpenBLAS's AVX-512 kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset),
-and PyTorch also with MALLOC_MMAP_MAX_=0: its best setting from the issue.
+Every program runs with OpenBLAS's AVX-512 kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset);
+PyTorch also with its best setting found here (glibc keeping freed blocks, passive OpenMP
+threads, and whichever of 1 or --threads intra-op threads is faster: see dev/bench_pytorch.py).
+The programs are interleaved in rounds and each figure is the median over the rounds, because
+this machine's speed drifts while a benchmark runs.
 Expected printout: the machine and load, each program's `bench:` line, then a table of ms per
 step, speedups (target: 1.5x / 1.25x / 1.3x PyTorch, 4x llm.c), peak_frac (target 0.75 at
 small), memory against the model card (target 1.2x) and 2-vs-1-thread scaling (target 1.8x).
-llm.c is not built here: its figures are the issue's, not measured in this run. Runs ~3 minutes.
+llm.c is not built here: its figures are the issue's, not measured in this run. Runs ~6 minutes.
 Read by: whoever reports on issue 6 (the README's speed section quotes its table).
 """
 import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -32,19 +37,23 @@ CONFIGS = [
 ]
 
 
-def best_env(pytorch):
+def best_env(pytorch, threads):
+    """The environment each program runs in: PyTorch's best setting (see dev/bench_pytorch.py)."""
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)  # the default forces AVX2 kernels and halves sgemm
     env.pop("OPENBLAS_L2_SIZE", None)
-    if pytorch:  # glibc keeps large blocks on the heap: PyTorch's best at 124M. Not for ours:
-        env["MALLOC_MMAP_MAX_"] = "0"  # Eigen mallocs its GEMM packing buffers per call, and with
-    return env                          # mmap off a second thread's arena page-faults (2x slower)
+    if pytorch:
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
+        env["MALLOC_MMAP_MAX_"] = "0"  # glibc keeps large freed blocks: fresh tensors do not page-fault
+        env["MALLOC_TRIM_THRESHOLD_"] = str(1 << 36)
+        env["OMP_WAIT_POLICY"] = "passive"  # idle OpenMP threads do not spin against OpenBLAS's
+    return env  # ours allocates once; its own OpenMP threads are the only ones
 
 
-def run(cmd):
-    """Runs a command, echoes and returns its bench: lines parsed as dicts."""
-    out = subprocess.run(cmd, cwd=ROOT, env=best_env("bench_pytorch.py" in " ".join(cmd)), capture_output=True,
-                         text=True)
+def run(cmd, threads):
+    """Runs a command, echoes and returns its first bench: line with a time, parsed as a dict."""
+    out = subprocess.run(cmd, cwd=ROOT, env=best_env("bench_pytorch.py" in " ".join(cmd), threads),
+                         capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"failed ({out.returncode}): {' '.join(cmd)}\n{out.stderr}")
     rows = []
@@ -52,7 +61,7 @@ def run(cmd):
         if line.startswith("bench:"):
             print("  " + line, flush=True)
             rows.append(dict(re.findall(r"(\w+)=(\S+)", line)))
-    return [r for r in rows if "ms_per_step" in r]
+    return [r for r in rows if "ms_per_step" in r][0]
 
 
 def build(blas):
@@ -67,6 +76,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; each figure is the median over them")
     ap.add_argument("--no-build", action="store_true", help="reuse cache/bench/train-{eigen,openblas}")
     ap.add_argument("--only", nargs="*", help="run only these configs (e.g. tiny small), for a quick look")
     a = ap.parse_args()
@@ -79,43 +89,57 @@ def main():
     cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"], capture_output=True, text=True).stdout
     print(f"machine: {cpu.strip()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
-    steps = ["--steps", str(a.steps), "--warmup", "2", "--threads", str(a.threads)]
-    results = {}
-    for name, desc, V, maxT, B, T, llmc_ms, target in configs:
-        ckpt = os.path.join(CACHE, name + ".bin")
-        if not os.path.exists(ckpt):  # the one checkpoint every program reads
-            run([bins["eigen"], "bench", "-e", desc, "--vocab", str(V), "--block-size", str(maxT), "-b", str(B),
-                 "-t", str(T), "--save", ckpt, "--steps", "0", "--ceiling", "0"])
-        shape = ["-b", str(B), "-t", str(T), "--name", name]
-        r = {"pytorch": run([sys.executable, "dev/bench_pytorch.py", ckpt] + shape + steps)[0]}
-        for build_name, path in bins.items():
-            r[build_name] = run([path, "bench", "-e", ckpt] + shape + steps)[0]
-            if name == "small":  # the scaling target: the same at 1 thread
-                r[build_name + "_1t"] = run([path, "bench", "-e", ckpt] + shape +
-                                            ["--steps", "5", "--warmup", "1", "--threads", "1", "--ceiling", "0"])[0]
-        results[name] = r
+    th = a.threads
+    steps = ["--steps", str(a.steps), "--warmup", "2", "--threads", str(th)]
+    # This machine's speed drifts by up to ~25% over minutes (a shared host), so no program is
+    # timed in one block: each round runs every program once, config by config, and each
+    # figure below is the median over the rounds.
+    runs = {}  # (config, program) -> [bench dicts, one per round]
+    for rnd in range(a.rounds):
+        print(f"round {rnd + 1} of {a.rounds}", flush=True)
+        for name, desc, V, maxT, B, T, llmc_ms, target in configs:
+            ckpt = os.path.join(CACHE, name + ".bin")
+            if not os.path.exists(ckpt):  # the one checkpoint every program reads
+                run([bins["eigen"], "bench", "-e", desc, "--vocab", str(V), "--block-size", str(maxT), "-b", str(B),
+                     "-t", str(T), "--save", ckpt, "--steps", "0", "--ceiling", "0"], th)
+            shape = ["-b", str(B), "-t", str(T), "--name", name]
+            todo = [("pytorch_intra%d" % k, [sys.executable, "dev/bench_pytorch.py", ckpt] + shape + steps +
+                     ["--intra-op", str(k)]) for k in sorted({1, th})]
+            for b, path in bins.items():
+                todo.append((b, [path, "bench", "-e", ckpt] + shape + steps))
+                if name == "small":  # the scaling target: the same at 1 thread
+                    todo.append((b + "_1t", [path, "bench", "-e", ckpt] + shape +
+                                 ["--steps", "5", "--warmup", "1", "--threads", "1", "--ceiling", "0"]))
+            for prog, cmd in todo:
+                runs.setdefault((name, prog), []).append(run(cmd, 1 if prog.endswith("_1t") else th))
 
-    print(f"\nload average {os.getloadavg()[0]:.2f} at end\n")
-    print("| config | GFLOP/step | PyTorch ms | ours Eigen ms | ours OpenBLAS ms | vs PyTorch (Eigen / OpenBLAS), target |"
-          " llm.c ms (issue, not measured) | vs llm.c (Eigen / OpenBLAS), target 4x | peak_frac (Eigen / OpenBLAS) |"
+    def med(name, prog, key="ms_per_step"):
+        return statistics.median(float(r[key]) for r in runs[(name, prog)])
+
+    print(f"\nload average {os.getloadavg()[0]:.2f} at end; figures are medians over {a.rounds} round(s)\n")
+    print("| config | GFLOP/step | PyTorch ms (best setting) | ours Eigen ms | ours OpenBLAS ms |"
+          " vs PyTorch (Eigen / OpenBLAS), target | llm.c ms (issue, not measured) |"
+          " vs llm.c (Eigen / OpenBLAS), target 4x | peak_frac (Eigen / OpenBLAS) |"
           " mem_ratio, without the process's own (OpenBLAS) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, desc, V, maxT, B, T, llmc_ms, target in configs:
-        r = results[name]
-        pt, e, o = (float(r[k]["ms_per_step"]) for k in ("pytorch", "eigen", "openblas"))
-        gflop = float(r["eigen"]["gflops"]) * e / 1000.0
-        print(f"| {name} | {gflop:.1f} | {pt:.1f} | {e:.1f} | {o:.1f} | {pt / e:.2f}x / {pt / o:.2f}x, {target}x |"
-              f" {llmc_ms:.0f} | {llmc_ms / e:.1f}x / {llmc_ms / o:.1f}x |"
-              f" {r['eigen']['peak_frac']} / {r['openblas']['peak_frac']} | {r['openblas']['mem_ratio']}, {r['openblas']['model_mem_ratio']} |")
-    s = results.get("small", {})
-    for b in ("eigen", "openblas") if s else ():
-        one, two = float(s[b + "_1t"]["ms_per_step"]), float(s[b]["ms_per_step"])
-        print(f"scaling at small, {b}: 1 thread {one:.1f} ms, {a.threads} threads {two:.1f} ms: "
-              f"{one / two:.2f}x (target 1.8x)")
+        pts = {prog: med(name, prog) for (n, prog) in runs if n == name and prog.startswith("pytorch")}
+        best = min(pts, key=pts.get)
+        pt, e, o = pts[best], med(name, "eigen"), med(name, "openblas")
+        gflop = float(runs[(name, "eigen")][0]["gflops"]) * float(runs[(name, "eigen")][0]["ms_per_step"]) / 1000.0
+        last = runs[(name, "openblas")][-1]
+        print(f"| {name} | {gflop:.1f} | {pt:.1f} ({best.replace('pytorch_', '')}) | {e:.1f} | {o:.1f} |"
+              f" {pt / e:.2f}x / {pt / o:.2f}x, {target}x | {llmc_ms:.0f} | {llmc_ms / e:.1f}x / {llmc_ms / o:.1f}x |"
+              f" {med(name, 'eigen', 'peak_frac'):.3f} / {med(name, 'openblas', 'peak_frac'):.3f} |"
+              f" {last['mem_ratio']}, {last['model_mem_ratio']} |")
+    if any(n == "small" for n, _ in runs):
+        for b in bins:
+            one, two = med("small", b + "_1t"), med("small", b)
+            print(f"scaling at small, {b}: 1 thread {one:.1f} ms, {th} threads {two:.1f} ms: "
+                  f"{one / two:.2f}x (target 1.8x)")
     for name, *_ in configs:  # same model, same tokens: the first loss must agree
-        r = results[name]
-        print(f"loss_first {name}: pytorch {r['pytorch']['loss_first']} eigen {r['eigen']['loss_first']} "
-              f"openblas {r['openblas']['loss_first']}")
+        first = {prog: rs[0]["loss_first"] for (n, prog), rs in runs.items() if n == name and "_1t" not in prog}
+        print(f"loss_first {name}: " + " ".join(f"{k} {v}" for k, v in first.items()))
 
 
 if __name__ == "__main__":

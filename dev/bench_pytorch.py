@@ -7,14 +7,24 @@ feeds the same synthetic tokens as model/bench.cpp (token i = (i * 2654435761 mo
 and times forward + backward + AdamW (lr 1e-4, betas (0.9, 0.95), eps 1e-8, weight decay 0.1 on
 the 2-D weights and embeddings), median over the timed steps.
 
-Command:  python3 dev/bench_pytorch.py CHECKPOINT -b B -t T [--steps 10] [--warmup 2] [--threads 2] [--name tiny]
+Command:  python3 dev/bench_pytorch.py CHECKPOINT -b B -t T [--steps 10] [--warmup 2] [--threads 2]
+          [--intra-op N] [--name tiny]
+--threads is the cores the program may use (OpenBLAS's own threads use them all); --intra-op is
+PyTorch's OpenMP thread count for its non-GEMM ops (torch.set_num_threads, default --threads).
 Files written: none.
 Prints one line, e.g.
-  bench: config=tiny program=pytorch threads=2 ms_per_step=37.50 tok_per_s=20480 gflops=109.3 loss_first=5.597116 loss_last=...
+  bench: config=tiny program=pytorch threads=2 intra_op=2 ms_per_step=37.50 tok_per_s=20480 gflops=109.3 loss_first=5.597116 loss_last=...
 loss_first must equal `./train bench`'s for the same checkpoint (to ~1e-5): the same model and tokens.
 Read by dev/bench_compare.py, which runs both programs and prints the ratio table.
-For PyTorch's best speed run it with OpenBLAS's AVX-512 kernels and glibc keeping large blocks
-on the heap: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE MALLOC_MMAP_MAX_=0 (the driver does).
+For PyTorch's best speed (what dev/bench_compare.py sets, each measured on this machine):
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE   OpenBLAS's AVX-512 kernels (the default forces AVX2)
+      MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736
+                          glibc keeps freed large blocks instead of handing them back to the
+                          kernel: every fresh tensor otherwise page-faults (124M: 2.5 s -> 1.3 s)
+      OMP_WAIT_POLICY=passive
+                          PyTorch's idle OpenMP threads sleep instead of spinning against
+                          OpenBLAS's threads on the same 2 cores (tiny: ~110 ms -> ~55 ms)
+and --intra-op 1 or 2, whichever is faster for the config (the driver tries both).
 """
 import argparse
 import math
@@ -125,9 +135,11 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--intra-op", type=int, default=0, help="torch.set_num_threads (default: --threads)")
     ap.add_argument("--name", default="custom")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
+    intra_op = a.intra_op or a.threads
+    torch.set_num_threads(intra_op)
     model, (maxT, V, L, NH, C) = load_checkpoint(a.checkpoint)
     B, T = a.b, a.t
     i = np.arange(B * T + 1, dtype=np.uint64)
@@ -150,7 +162,7 @@ def main():
             ms.append(dt)
     step_ms = statistics.median(ms)
     tok_per_s = B * T / (step_ms / 1000.0)
-    print(f"bench: config={a.name} program=pytorch threads={a.threads} ms_per_step={step_ms:.2f} "
+    print(f"bench: config={a.name} program=pytorch threads={a.threads} intra_op={intra_op} ms_per_step={step_ms:.2f} "
           f"tok_per_s={tok_per_s:.0f} gflops={flops_per_token(V, L, C, maxT, T) * tok_per_s / 1e9:.1f} "
           f"loss_first={losses[0]:.6f} loss_last={losses[-1]:.6f}", flush=True)
 
