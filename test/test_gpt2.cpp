@@ -163,17 +163,6 @@ static void loader_from_tokens(DataLoader& loader, const std::vector<int32_t>& t
                            DataLoaderOptions{});
 }
 
-// Where a parameter tensor starts in the flat buffer.
-static size_t offset_of(const GPT2& model, const std::string& name) {
-    size_t offset = 0;
-    for (const ParameterInfo& e : model.param_table) {
-        if (name == e.name) return offset;
-        offset += e.count;
-    }
-    FAIL("no parameter tensor named " << name);
-    return 0;
-}
-
 static const char* const MODEL_FIXTURES[] = {"gpt2_v256", "gpt2_v200"};
 
 // ----------------------------------------------------------------------------
@@ -238,27 +227,41 @@ static void check_training(const std::string& set, const TrainStepConfig& h) {
             train_10_steps(model, ref.fx.i("inputs").data(), ref.fx.i("targets").data(), ref.B, ref.T, h);
         const auto& want_losses = ref.fx.f("losses_" + set);
         const auto& want_params = ref.fx.f("params_" + set);
-        // subtle: the key bias gets no gradient at all: adding b to every key adds q.b to all of
-        // a query's scores, which softmax ignores. Its gradient is rounding noise (~1e-10 here,
-        // different on each side), which Adam turns into steps of about +-lr. So those entries
-        // can only be held to steps*lr, and are compared on their own.
-        const auto& c = ref.config;
-        const size_t C = c.channels, qkvb = offset_of(model, "qkvb");
-        std::vector<float> got_key, want_key;
-        std::vector<float> got = model.params_memory, want(want_params);
-        for (size_t l = 0; l < (size_t)c.num_layers; l++)
-            for (size_t i = qkvb + l * 3 * C + C; i < qkvb + l * 3 * C + 2 * C; i++) {
-                got_key.push_back(got[i]);
-                want_key.push_back(want[i]);
-                got[i] = want[i] = 0.0f;  // taken out of the main comparison
-            }
+        // subtle: Adam divides each gradient by its own running size, so an entry whose gradient
+        // is rounding noise takes steps of about +-lr in the noise's direction, different on each
+        // side. The key bias is the extreme case: its gradient is exactly 0 (adding b to every key
+        // adds q.b to all of a query's scores, which softmax ignores), so both sides see only
+        // ~1e-10 of rounding. In general, an entry whose reference gradient lies within
+        // gpt2/backward's own tolerance of zero (|g| <= TOL_GRAD * its tensor's largest |g|) has a
+        // direction that test does not pin down, and the GEMM's rounding (which differs between
+        // Eigen and OpenBLAS's kernels) decides it. Such entries can only be held to steps*lr, and
+        // are compared on their own; which ones they are comes from PyTorch's gradient alone.
+        // (An exact 0 there is an unused entry, wte's padding rows: Adam leaves those exact.)
+        const auto& want_grads = ref.fx.f("grads");
+        std::vector<float> got = model.params_memory, want(want_params), got_noise, want_noise;
+        size_t offset = 0;
+        for (const ParameterInfo& p : model.param_table) {
+            double scale = 0;
+            for (size_t i = offset; i < offset + p.count; i++) scale = std::max(scale, std::fabs((double)want_grads[i]));
+            for (size_t i = offset; i < offset + p.count; i++)
+                if (want_grads[i] != 0.0f && std::fabs((double)want_grads[i]) <= TOL_GRAD * scale) {
+                    got_noise.push_back(got[i]);
+                    want_noise.push_back(want[i]);
+                    got[i] = want[i] = 0.0f;  // taken out of the main comparison
+                }
+            offset += p.count;
+        }
+        // a rule for a few entries (the key bias and ~0.02% of the rest), never for a whole tensor
+        const size_t key_bias = (size_t)ref.config.num_layers * ref.config.channels;
+        CHECK(got_noise.size() >= key_bias);
+        CHECK(got_noise.size() <= key_bias + want.size() / 1000);
         ErrorStats e = error_stats(got.data(), want.data(), want.size());
         ErrorStats el = error_stats(losses.data(), want_losses.data(), 10);
         MESSAGE(name << " " << set << ": loss " << losses[0] << " -> " << losses[9] << " (PyTorch " << want_losses[0]
                      << " -> " << want_losses[9] << "), losses max_abs " << el.max_abs << "; final params max_abs "
-                     << e.max_abs << " (key bias apart)");
-        check_tensor((name + " key bias after 10 steps").c_str(), got_key.data(), want_key.data(), got_key.size(),
-                     10 * h.schedule.lr);
+                     << e.max_abs << " (" << got_noise.size() << " entries with a rounding-level gradient apart)");
+        check_tensor((name + " rounding-level entries after 10 steps").c_str(), got_noise.data(), want_noise.data(),
+                     got_noise.size(), 10 * h.schedule.lr);
         check_tensor((name + " losses_" + set).c_str(), losses.data(), want_losses.data(), 10,
                      TOL_TRAIN_LOSS);
         check_tensor((name + " params_" + set).c_str(), got.data(), want.data(), want.size(), TOL_TRAIN_PARAMS);
