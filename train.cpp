@@ -275,15 +275,12 @@ static void print_model_card(const GPT2& model, int B, int T) {
     std::printf("  %-9s %12s\n", "tensor", "parameters");
     for (const ParameterInfo& e : model.param_table) std::printf("  %-9s %12zu\n", e.name, e.count);
     std::printf("  %-9s %12zu\n", "total", model.num_parameters);
-    const double MB = 1024.0 * 1024.0;
-    const double params_mb = model.num_parameters * sizeof(float) / MB;
-    const double acts_mb = table_size(activation_table(c, B, T)) * sizeof(float) / MB;
-    GPT2Config one_layer = c;  // backward keeps the activation gradients of one layer at a time
-    one_layer.num_layers = 1;
-    const double grad_acts_mb = table_size(activation_table(one_layer, B, T)) * sizeof(float) / MB;
+    const double MB = 1024.0 * 1024.0 / sizeof(float);  // floats per MB
+    const GPT2Memory mem = gpt2_memory(c, B, T);
     std::printf("memory: parameters %.1f MB, gradients %.1f MB, AdamW m+v %.1f MB, activations %.1f MB "
                 "(+ %.1f MB for one layer's activation gradients) = %.1f MB\n",
-                params_mb, params_mb, 2 * params_mb, acts_mb, grad_acts_mb, 4 * params_mb + acts_mb + grad_acts_mb);
+                mem.params / MB, mem.params / MB, 2 * mem.params / MB, mem.acts / MB, mem.grad_acts / MB,
+                mem.total() / MB);
     std::printf("compute: %.1f MFLOP per token (forward + backward), %.2f GFLOP per step of B*T = %d tokens\n",
                 gpt2_flops_per_token(c, T) / 1e6, gpt2_flops_per_token(c, T) * B * T / 1e9, B * T);
 }

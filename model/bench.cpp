@@ -162,7 +162,9 @@ static void reset_peak_rss() {
 // ----------------------------------------------------------------------------
 // one config
 
-static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threads, double ceiling) {
+// ceiling: the sgemm ceiling in GFLOP/s, or < 0 if not measured yet: then it is measured
+// after this config's steps, so that its 2048^2 matrices never count in the peak memory.
+static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threads, double& ceiling) {
     reset_peak_rss();
     const double base_rss = status_mb("VmRSS:");  // the program, its libraries and thread stacks
     GPT2 model;
@@ -196,9 +198,18 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
     const double step_ms = median(ms);
     const double tok_per_s = (double)B * T / (step_ms / 1000.0);
     const double gflops = gpt2_flops_per_token(c, T) * tok_per_s / 1e9;
-    // the model card's memory: parameters, gradients, AdamW m and v, activations
-    const double card_mb = (4.0 * model.num_parameters + model.num_activations) * sizeof(float) / 1e6 * (1e6 / 1048576.0);
+    // the model card's memory: parameters, gradients, AdamW m and v, activations and one
+    // layer's activation gradients (what ./train prints at start)
+    const double card_mb = gpt2_memory(c, B, T).total() * sizeof(float) / 1048576.0;
     const double rss = status_mb("VmHWM:");
+    if (ceiling < 0) {
+        ceiling = sgemm_ceiling_gflops(o.ceiling_n);
+#ifdef __GLIBC__
+        malloc_trim(0);  // hand its freed matrices back, so they do not count in the next config's memory
+#endif
+        std::printf("bench: sgemm %dx%dx%d ceiling %.1f GFLOP/s with %d thread(s)\n", o.ceiling_n, o.ceiling_n,
+                    o.ceiling_n, ceiling, threads);
+    }
     std::printf("bench: config=%s L=%d NH=%d C=%d V=%d B=%d T=%d threads=%d gemm=%s ms_per_step=%.2f tok_per_s=%.0f "
                 "gflops=%.1f ceiling_gflops=%.1f peak_frac=%.3f peak_rss_mb=%.0f base_rss_mb=%.0f card_mb=%.0f mem_ratio=%.2f "
                 "model_mem_ratio=%.2f "
@@ -233,13 +244,7 @@ int bench_main(int argc, char** argv) {
 #else
     const int threads = 1;
 #endif
-    const double ceiling = o.ceiling_n > 0 ? sgemm_ceiling_gflops(o.ceiling_n) : 0.0;
-#ifdef __GLIBC__
-    malloc_trim(0);  // hand the ceiling's freed matrices back, so they do not count as the model's memory
-#endif
-    if (o.ceiling_n > 0)
-        std::printf("bench: sgemm %dx%dx%d ceiling %.1f GFLOP/s with %d thread(s)\n", o.ceiling_n, o.ceiling_n,
-                    o.ceiling_n, ceiling, threads);
+    double ceiling = o.ceiling_n > 0 ? -1.0 : 0.0;  // measured after the first config's steps
     for (const BenchConfig& bc : o.configs) bench_config(bc, o, threads, ceiling);
     return 0;
 }

@@ -232,7 +232,7 @@ void gpt2_backward(GPT2& model) {
     // The gradient flowing down the residual stream ping-pongs between two (B,T,C) buffers:
     // layer l reads dresidual[(l+1)%2] and adds into dresidual[l%2], so layer 0's lands in encoded.
     GPT2Config one_layer = c;
-    one_layer.num_layers = 1;
+    one_layer.num_layers = 1;  // gpt2_memory counts this slot in the model card
     if (model.grads_acts_memory.empty()) {
         auto table = activation_table(one_layer, model.batch_size, model.seq_len);
         model.grads_acts_memory.assign(table_size(table), 0.0f);
@@ -318,4 +318,10 @@ double gpt2_flops_per_token(const GPT2Config& c, int T) {
     // scores and weighted sum, which have no parameters: 12 L C T.
     size_t n = table_size(parameter_table(c)) - (size_t)c.max_seq_len * c.channels;  // without wpe
     return 6.0 * (double)n + 12.0 * c.num_layers * c.channels * (double)T;
+}
+
+GPT2Memory gpt2_memory(const GPT2Config& c, int B, int T) {
+    GPT2Config one_layer = c;  // gpt2_backward's slot (see there)
+    one_layer.num_layers = 1;
+    return {table_size(parameter_table(c)), table_size(activation_table(c, B, T)), table_size(activation_table(one_layer, B, T))};
 }

@@ -66,3 +66,11 @@ void gpt2_save_checkpoint(const GPT2& model, const std::string& path);
 
 // FLOPs of forward + backward per token: 6 N + 12 L C T (N without the position table).
 double gpt2_flops_per_token(const GPT2Config& c, int T);
+// The model card's memory, in floats: everything the model allocates for batches of (B,T).
+struct GPT2Memory {
+    size_t params;     // and as many again for gradients, AdamW m, AdamW v
+    size_t acts;       // every layer's activations, kept for backward
+    size_t grad_acts;  // activation gradients: one layer's slot, reused by every layer
+    size_t total() const { return 4 * params + acts + grad_acts; }
+};
+GPT2Memory gpt2_memory(const GPT2Config& c, int B, int T);
