@@ -8,8 +8,10 @@ Command:  python3 dev/bench_compare.py [--threads 2] [--steps 10] [--rounds 3] [
 Files written: cache/bench/train-eigen, cache/bench/train-openblas (the two builds, unless
 --no-build), cache/bench/{tiny,small,124m}.bin (the checkpoints every program reads).
 Every program runs with OpenBLAS's AVX-512 kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset);
-PyTorch also with its best setting found here (glibc keeping freed blocks, passive OpenMP
-threads, and whichever of 1 or --threads intra-op threads is faster: see dev/bench_pytorch.py).
+PyTorch also at its best setting found here: glibc keeping freed blocks, and the fastest of
+OpenBLAS's pthreads build with passive OpenMP threads and 1 or --threads intra-op threads, or
+Debian's OpenMP build of OpenBLAS (libopenblas0-openmp, if installed) with --threads intra-op
+threads (see dev/bench_pytorch.py).
 The programs are interleaved in rounds and each figure is the median over the rounds, because
 this machine's speed drifts while a benchmark runs.
 Expected printout: the machine and load, each program's `bench:` line, then a table of ms per
@@ -37,23 +39,30 @@ CONFIGS = [
 ]
 
 
-def best_env(pytorch, threads):
-    """The environment each program runs in: PyTorch's best setting (see dev/bench_pytorch.py)."""
+# Debian's OpenBLAS built on OpenMP (package libopenblas0-openmp): PyTorch's GEMMs then run on
+# PyTorch's own OpenMP threads instead of OpenBLAS's pthreads competing with them.
+OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
+
+
+def pytorch_settings(threads):
+    """The settings tried for PyTorch; the table keeps the fastest (see dev/bench_pytorch.py)."""
+    common = {"OPENBLAS_NUM_THREADS": str(threads),
+              "MALLOC_MMAP_MAX_": "0",  # glibc keeps large freed blocks: fresh tensors do not page-fault
+              "MALLOC_TRIM_THRESHOLD_": str(1 << 36)}
+    passive = dict(common, OMP_WAIT_POLICY="passive")  # idle OpenMP threads do not spin against OpenBLAS's
+    settings = [("pthreads,intra%d" % k, passive, k) for k in sorted({1, threads})]
+    if os.path.isdir(OPENBLAS_OPENMP):
+        settings.append(("openmp,intra%d" % threads, dict(common, LD_LIBRARY_PATH=OPENBLAS_OPENMP), threads))
+    return settings
+
+
+def run(cmd, extra_env=None):
+    """Runs a command, echoes and returns its first bench: line with a time, parsed as a dict."""
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)  # the default forces AVX2 kernels and halves sgemm
     env.pop("OPENBLAS_L2_SIZE", None)
-    if pytorch:
-        env["OPENBLAS_NUM_THREADS"] = str(threads)
-        env["MALLOC_MMAP_MAX_"] = "0"  # glibc keeps large freed blocks: fresh tensors do not page-fault
-        env["MALLOC_TRIM_THRESHOLD_"] = str(1 << 36)
-        env["OMP_WAIT_POLICY"] = "passive"  # idle OpenMP threads do not spin against OpenBLAS's
-    return env  # ours allocates once; its own OpenMP threads are the only ones
-
-
-def run(cmd, threads):
-    """Runs a command, echoes and returns its first bench: line with a time, parsed as a dict."""
-    out = subprocess.run(cmd, cwd=ROOT, env=best_env("bench_pytorch.py" in " ".join(cmd), threads),
-                         capture_output=True, text=True)
+    env.update(extra_env or {})  # ours needs nothing else: it allocates once, and its OpenMP threads are the only ones
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"failed ({out.returncode}): {' '.join(cmd)}\n{out.stderr}")
     rows = []
@@ -61,7 +70,8 @@ def run(cmd, threads):
         if line.startswith("bench:"):
             print("  " + line, flush=True)
             rows.append(dict(re.findall(r"(\w+)=(\S+)", line)))
-    return [r for r in rows if "ms_per_step" in r][0]
+    timed = [r for r in rows if "ms_per_step" in r]
+    return timed[0] if timed else None
 
 
 def build(blas):
@@ -101,17 +111,17 @@ def main():
             ckpt = os.path.join(CACHE, name + ".bin")
             if not os.path.exists(ckpt):  # the one checkpoint every program reads
                 run([bins["eigen"], "bench", "-e", desc, "--vocab", str(V), "--block-size", str(maxT), "-b", str(B),
-                     "-t", str(T), "--save", ckpt, "--steps", "0", "--ceiling", "0"], th)
+                     "-t", str(T), "--save", ckpt, "--steps", "0", "--ceiling", "0"])
             shape = ["-b", str(B), "-t", str(T), "--name", name]
-            todo = [("pytorch_intra%d" % k, [sys.executable, "dev/bench_pytorch.py", ckpt] + shape + steps +
-                     ["--intra-op", str(k)]) for k in sorted({1, th})]
+            todo = [("pytorch_" + label, [sys.executable, "dev/bench_pytorch.py", ckpt] + shape + steps +
+                     ["--intra-op", str(k)], env) for label, env, k in pytorch_settings(th)]
             for b, path in bins.items():
-                todo.append((b, [path, "bench", "-e", ckpt] + shape + steps))
+                todo.append((b, [path, "bench", "-e", ckpt] + shape + steps, None))
                 if name == "small":  # the scaling target: the same at 1 thread
                     todo.append((b + "_1t", [path, "bench", "-e", ckpt] + shape +
-                                 ["--steps", "5", "--warmup", "1", "--threads", "1", "--ceiling", "0"]))
-            for prog, cmd in todo:
-                runs.setdefault((name, prog), []).append(run(cmd, 1 if prog.endswith("_1t") else th))
+                                 ["--steps", "5", "--warmup", "1", "--threads", "1", "--ceiling", "0"], None))
+            for prog, cmd, env in todo:
+                runs.setdefault((name, prog), []).append(run(cmd, env))
 
     def med(name, prog, key="ms_per_step"):
         return statistics.median(float(r[key]) for r in runs[(name, prog)])

@@ -13,7 +13,7 @@ Command:  python3 dev/bench_pytorch.py CHECKPOINT -b B -t T [--steps 10] [--warm
 PyTorch's OpenMP thread count for its non-GEMM ops (torch.set_num_threads, default --threads).
 Files written: none.
 Prints one line, e.g.
-  bench: config=tiny program=pytorch threads=2 intra_op=2 ms_per_step=37.50 tok_per_s=20480 gflops=109.3 loss_first=5.597116 loss_last=...
+  bench: config=tiny program=pytorch threads=2 intra_op=2 blas=openblas-pthreads ms_per_step=37.50 tok_per_s=20480 gflops=109.3 loss_first=5.597116 loss_last=...
 loss_first must equal `./train bench`'s for the same checkpoint (to ~1e-5): the same model and tokens.
 Read by dev/bench_compare.py, which runs both programs and prints the ratio table.
 For PyTorch's best speed (what dev/bench_compare.py sets, each measured on this machine):
@@ -24,7 +24,10 @@ For PyTorch's best speed (what dev/bench_compare.py sets, each measured on this 
       OMP_WAIT_POLICY=passive
                           PyTorch's idle OpenMP threads sleep instead of spinning against
                           OpenBLAS's threads on the same 2 cores (tiny: ~110 ms -> ~55 ms)
-and --intra-op 1 or 2, whichever is faster for the config (the driver tries both).
+and --intra-op 1 or 2, whichever is faster for the config; or, instead of OMP_WAIT_POLICY,
+      LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp   (Debian's libopenblas0-openmp)
+                          OpenBLAS's GEMMs on PyTorch's own OpenMP threads: nothing competes
+                          (small: ~1.2 s -> ~0.95 s). The driver tries all three and keeps the fastest.
 """
 import argparse
 import math
@@ -162,7 +165,9 @@ def main():
             ms.append(dt)
     step_ms = statistics.median(ms)
     tok_per_s = B * T / (step_ms / 1000.0)
-    print(f"bench: config={a.name} program=pytorch threads={a.threads} intra_op={intra_op} ms_per_step={step_ms:.2f} "
+    maps = open("/proc/self/maps").read()
+    blas = "openblas-openmp" if "openblas-openmp" in maps else "openblas-pthreads" if "openblas" in maps else "other"
+    print(f"bench: config={a.name} program=pytorch threads={a.threads} intra_op={intra_op} blas={blas} ms_per_step={step_ms:.2f} "
           f"tok_per_s={tok_per_s:.0f} gflops={flops_per_token(V, L, C, maxT, T) * tok_per_s / 1e9:.1f} "
           f"loss_first={losses[0]:.6f} loss_last={losses[-1]:.6f}", flush=True)
 
