@@ -431,7 +431,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
-    std::vector<int> batch_inputs((size_t)B * T), batch_targets((size_t)B * T);  // (B,T) each
+    std::vector<int> batch_inputs((size_t)B * T), batch_targets((size_t)B * T);  // (B,T) each, for -a 1
     bool have_batch = false;
     const double flops_per_token = gpt2_flops_per_token(c, T);
     double ms_total = 0.0;
@@ -487,8 +487,12 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
         // one optimizer step (model/train_step.cpp): accumulate over micro-batches, clip, update
         auto t0 = std::chrono::steady_clock::now();
         StepResult r = gpt2_train_step(model, step_cfg, step, B, T, [&](int* inputs, int* targets) {
+            if (!opt.overfit) {
+                dataloader_next_batch(train_loader, inputs, targets);
+                return;
+            }
             // -a 1 (overfit): read one batch, then give it again and again
-            if (!(opt.overfit && have_batch)) dataloader_next_batch(train_loader, batch_inputs.data(), batch_targets.data());
+            if (!have_batch) dataloader_next_batch(train_loader, batch_inputs.data(), batch_targets.data());
             have_batch = true;
             std::copy(batch_inputs.begin(), batch_inputs.end(), inputs);
             std::copy(batch_targets.begin(), batch_targets.end(), targets);

@@ -34,6 +34,7 @@ struct GPT2 {
     // the last forward's batch, which backward reads
     int B = 0, T = 0;
     std::vector<int> inputs, targets;  // (B,T) each
+    std::vector<int> next_inputs, next_targets;  // (B,T) each: gpt2_train_step reads micro-batches here
     bool has_targets = false;
     float mean_loss = -1.0f;           // of the last forward with targets
     // dropout: probability, and whether the next forward is a training one

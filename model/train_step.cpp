@@ -6,7 +6,10 @@
 
 StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, int B, int T,
                            const std::function<void(int* inputs, int* targets)>& next_batch) {
-    std::vector<int> inputs((size_t)B * T), targets((size_t)B * T);  // (B,T) each
+    std::vector<int>& inputs = model.next_inputs;  // (B,T): sized at the first step, then reused
+    std::vector<int>& targets = model.next_targets;
+    inputs.resize((size_t)B * T);
+    targets.resize((size_t)B * T);
     model.training = true;
     gpt2_zero_grad(model);
     double loss = 0.0;
