@@ -24,7 +24,9 @@ StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, in
     // the sum of k mean-loss gradients, divided by k, is the gradient of the mean over all k*B*T
     if (cfg.accum_steps > 1) {
         const float inv = 1.0f / (float)cfg.accum_steps;
-        for (float& g : model.grads_memory) g *= inv;
+        float* g = model.grads_memory.data();
+        #pragma omp parallel for
+        for (size_t i = 0; i < model.num_parameters; i++) g[i] *= inv;
     }
     StepResult r;
     r.loss = loss / cfg.accum_steps;
