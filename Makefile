@@ -42,7 +42,7 @@ $(BUILD)/test_all: $(TESTS) $(LIB)
 $(BUILD)/%.o: %.cpp Makefile | deps
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
-# issue 6's speed table: both builds of ./train next to PyTorch on three configs, ~3 min (dev/bench_compare.py)
+# issue 6's speed table: both builds of ./train next to PyTorch on three configs, ~9 min (dev/bench_compare.py)
 bench:
 	/usr/bin/python3 dev/bench_compare.py
 # installs Eigen and doctest when run as root, otherwise says which command to run; checks $(CXX) has OpenMP

@@ -17,7 +17,7 @@ this machine's speed drifts while a benchmark runs.
 Expected printout: the machine and load, each program's `bench:` line, then a table of ms per
 step, speedups (target: 1.5x / 1.25x / 1.3x PyTorch, 4x llm.c), peak_frac (target 0.75 at
 small), memory against the model card (target 1.2x) and 2-vs-1-thread scaling (target 1.8x).
-llm.c is not built here: its figures are the issue's, not measured in this run. Runs ~6 minutes.
+llm.c is not built here: its figures are the issue's, not measured in this run. Runs ~9 minutes (3 rounds).
 Read by: whoever reports on issue 6 (the README's speed section quotes its table).
 """
 import argparse
