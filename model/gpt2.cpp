@@ -57,6 +57,14 @@ static LayerActs layer_acts(const ActivationTensors& a, const GPT2Config& c, int
 // Dropout site k of this step: 0 = embeddings, 1 + 2l = attention branch, 2 + 2l = MLP branch.
 static uint64_t dropout_site_seed(const GPT2& model, int site) { return (model.dropout_seed << 16) + (uint64_t)site; }
 
+// The configuration of the activation-gradient slot: the activations' layout with ONE layer
+// (gpt2_backward reuses it for every layer; gpt2_memory counts it in the model card).
+static GPT2Config one_layer_config(const GPT2Config& c) {
+    GPT2Config one_layer = c;
+    one_layer.num_layers = 1;
+    return one_layer;
+}
+
 // ----------------------------------------------------------------------------
 // building
 
@@ -231,8 +239,7 @@ void gpt2_backward(GPT2& model) {
     // every layer reuses the slot (1/L of the memory, and 1/L of the zeroing to keep hot).
     // The gradient flowing down the residual stream ping-pongs between two (B,T,C) buffers:
     // layer l reads dresidual[(l+1)%2] and adds into dresidual[l%2], so layer 0's lands in encoded.
-    GPT2Config one_layer = c;
-    one_layer.num_layers = 1;  // gpt2_memory counts this slot in the model card
+    const GPT2Config one_layer = one_layer_config(c);
     if (model.grads_acts_memory.empty()) {
         auto table = activation_table(one_layer, model.batch_size, model.seq_len);
         model.grads_acts_memory.assign(table_size(table), 0.0f);
@@ -321,7 +328,6 @@ double gpt2_flops_per_token(const GPT2Config& c, int T) {
 }
 
 GPT2Memory gpt2_memory(const GPT2Config& c, int B, int T) {
-    GPT2Config one_layer = c;  // gpt2_backward's slot (see there)
-    one_layer.num_layers = 1;
-    return {table_size(parameter_table(c)), table_size(activation_table(c, B, T)), table_size(activation_table(one_layer, B, T))};
+    return {table_size(parameter_table(c)), table_size(activation_table(c, B, T)),
+            table_size(activation_table(one_layer_config(c), B, T))};  // gpt2_backward's slot
 }
