@@ -101,7 +101,7 @@ def main():
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
     th = a.threads
     steps = ["--steps", str(a.steps), "--warmup", "2", "--threads", str(th)]
-    # This machine's speed drifts by up to ~25% over minutes (a shared host), so no program is
+    # This machine's speed drifts by about +-15% within minutes (a shared host), so no program is
     # timed in one block: each round runs every program once, config by config, and each
     # figure below is the median over the rounds.
     runs = {}  # (config, program) -> [bench dicts, one per round]
