@@ -7,7 +7,7 @@ ifeq ($(DEBUG),1)
 OPT       := -O0 -g -fsanitize=address,undefined
 LDLIBS    += -fsanitize=address,undefined
 endif
-CXXFLAGS  := -std=c++17 $(OPT) -Wall -Wextra -isystem /usr/include/eigen3 -isystem /usr/include/doctest -MMD -MP
+CXXFLAGS  := -std=c++17 $(OPT) -Wall -Wextra -I. -isystem /usr/include/eigen3 -isystem /usr/include/doctest -MMD -MP
 # Eigen never threads a product itself: matmul.cpp splits products across threads so that
 # results are bit-identical at any thread count (see parallel_ranges there).
 CXXFLAGS  += -DEIGEN_DONT_PARALLELIZE
@@ -26,8 +26,8 @@ CXXFLAGS  += -DEIGEN_USE_BLAS
 LDLIBS    += -lopenblas
 endif
 BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
-LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp tokenizer/*.cpp data/*.cpp))
-TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp))
+LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp model/*/*.cpp tokenizer/*.cpp data/*.cpp data/*/*.cpp))
+TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp test/*/*.cpp test/*/*/*.cpp))
 .PHONY: all deps test test-all data run clean bench FORCE gpt2-vocab
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train

@@ -22,14 +22,14 @@
 
 #include "data/dataloader.h"    // batches from shards or in-memory tokens
 #include "data/prepare.h"       // ./train prepare: text -> token shards
-#include "model/bench.h"        // ./train bench
-#include "model/checkpoint.h"   // llm.c's model file format
+#include "model/cli/bench.h"        // ./train bench
+#include "model/train/checkpoint.h"   // llm.c's model file format
 #include "model/gpt2.h"         // the model: build, forward, backward, update
-#include "model/sampler.h"      // next-token sampling
-#include "model/schedule.h"     // learning-rate schedules
-#include "model/train_state.h"  // what a resume needs besides the weights
-#include "model/train_step.h"   // one optimizer step
-#include "model/util.h"         // Error, UsageError, file helpers
+#include "model/cli/sampler.h"      // next-token sampling
+#include "model/train/schedule.h"     // learning-rate schedules
+#include "model/train/train_state.h"  // what a resume needs besides the weights
+#include "model/train/train_step.h"   // one optimizer step
+#include "data/common/files.h"         // Error, UsageError, file helpers
 #include "tokenizer/tokenizer.h"
 
 // ----------------------------------------------------------------------------

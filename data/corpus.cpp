@@ -1,9 +1,9 @@
 // corpus.cpp: finding Tiny Shakespeare. See corpus.h.
-#include "corpus.h"
+#include "data/corpus.h"
 
 #include <cstdlib>  // getenv
 
-#include "../model/util.h"  // Error, file_exists
+#include "data/common/files.h"  // Error, file_exists
 
 std::string corpus_path() {
     const char* env = std::getenv("SCRATCHGPT_DATA");

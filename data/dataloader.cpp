@@ -1,5 +1,5 @@
 // dataloader.cpp: batches from token shards. See dataloader.h.
-#include "dataloader.h"
+#include "data/dataloader.h"
 
 #include <algorithm>   // std::swap
 #include <cstring>     // strerror
@@ -10,7 +10,7 @@
 #include <sys/stat.h>  // fstat
 #include <unistd.h>    // close
 
-#include "../model/util.h"  // Error
+#include "data/common/files.h"  // Error
 
 static const char* PREPARE_HINT = " (HINT: prepare the data with this run's tokenizer: ./train prepare --tokenizer ...)";
 

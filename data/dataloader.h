@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "shard.h"  // ShardHeader, is_shard_file
+#include "data/shard.h"  // ShardHeader, is_shard_file
 
 struct DataLoaderOptions {
     bool shuffle = false;   // seeded shuffle of shard order and of window starts

@@ -1,7 +1,7 @@
 // prepare.cpp: text -> token shards. See prepare.h.
 // Reading order: list the inputs, check the manifest (cached?), then stream chunks
 // -> tokenize a round in parallel -> append to the train or val shard writer.
-#include "prepare.h"
+#include "data/prepare.h"
 
 #include <chrono>      // steady_clock, for the summary
 #include <climits>     // INT32_MAX
@@ -13,9 +13,9 @@
 #include <sys/stat.h>  // stat: sizes, mtimes, directories
 #include <algorithm>   // sort
 
-#include "../model/util.h"  // Error, UsageError, AtomicFile, make_dir, read_file
-#include "corpus.h"         // corpus_path: the default input
-#include "shard.h"          // write_shard, read_shard_header
+#include "data/common/files.h"  // Error, UsageError, AtomicFile, make_dir, read_file
+#include "data/corpus.h"         // corpus_path: the default input
+#include "data/shard.h"          // write_shard, read_shard_header
 
 static const size_t CHUNK_BYTES = 1 << 20;  // text read and tokenized per chunk
 static const size_t ROUND_CHUNKS = 16;      // chunks tokenized in parallel per round

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../tokenizer/tokenizer.h"  // Tokenizer
+#include "tokenizer/tokenizer.h"  // Tokenizer
 
 struct PrepareOptions {
     std::string input;                   // a text file or a directory of them; "" = Tiny Shakespeare (corpus.h)

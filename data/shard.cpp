@@ -1,5 +1,5 @@
 // shard.cpp: llm.c's token-shard format. See shard.h.
-#include "shard.h"
+#include "data/shard.h"
 
 #include <algorithm>  // min
 #include <climits>  // INT32_MAX

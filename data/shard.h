@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../model/util.h"  // HEADER_INTS, Error
+#include "data/common/files.h"  // HEADER_INTS, Error
 
 constexpr int32_t SHARD_MAGIC = 20240520;
 constexpr int32_t SHARD_VERSION = 1;

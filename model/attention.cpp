@@ -3,9 +3,9 @@
 // (key t2, query t) view), so each product touches only the upper triangle: Eigen's
 // triangularView products skip the masked half (plain version: the same products on the full
 // matrices, then the mask). The softmax's exp and sums are vectorised (reduce.h).
-#include "attention.h"
-#include "reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
-#include "views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
+#include "model/attention.h"
+#include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
+#include "model/views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
 
 #include <algorithm>  // max
 #include <cmath>      // sqrt, INFINITY

@@ -1,11 +1,11 @@
 // crossentropy.cpp: softmax, cross-entropy, and their fused backward. See crossentropy.h.
-#include "crossentropy.h"
+#include "model/crossentropy.h"
 
 #include <algorithm>  // max
 #include <cmath>      // log, INFINITY
 #include <cstddef>    // size_t
 
-#include "reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
+#include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
 
 void softmax_forward(float* probs, const float* logits, int B, int T, int V, int Vp) {
     // probs = F.softmax(logits, dim=-1)

@@ -1,5 +1,5 @@
 // dropout.cpp: inverted dropout with a counter-based mask. See dropout.h.
-#include "dropout.h"
+#include "model/dropout.h"
 
 // splitmix64's finaliser: a well-mixed 64-bit hash of (seed, i), so element i's coin
 // does not depend on which thread or in which order it is computed.

@@ -1,5 +1,5 @@
 // encoder.cpp: token + position embeddings. See encoder.h.
-#include "encoder.h"
+#include "model/encoder.h"
 
 #include <cstddef>  // size_t
 

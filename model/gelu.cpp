@@ -3,8 +3,8 @@
 // more than all the other arithmetic together. Here tanh runs on Eigen arrays, which
 // vectorise it (Eigen's rational approximation, within 5 ulp of std::tanh, ~15x faster);
 // the rest of each formula is the plain loop, which the compiler vectorises by itself.
-#include "gelu.h"
-#include "views.h"  // Vec, ConstVec: a chunk of the buffer seen as an Eigen vector
+#include "model/gelu.h"
+#include "model/views.h"  // Vec, ConstVec: a chunk of the buffer seen as an Eigen vector
 
 #include <cmath>    // sqrt, M_PI
 

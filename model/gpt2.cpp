@@ -1,23 +1,23 @@
 // gpt2.cpp: GPT-2 assembled from the layer files. See gpt2.h.
 // Memory: params/grads/m/v are four buffers of one layout; acts/grads_acts two of another.
-#include "gpt2.h"
+#include "model/gpt2.h"
 
 #include <cctype>   // tolower
 #include <cmath>    // sqrt
 #include <cstring>  // strcmp
 
-#include "attention.h"
-#include "checkpoint.h"  // llm.c's model file format
-#include "crossentropy.h"
-#include "dropout.h"
-#include "encoder.h"
-#include "gelu.h"
-#include "layernorm.h"
-#include "matmul.h"
-#include "profile.h"  // TIMED: per-layer timers for --profile
-#include "residual.h"
-#include "rng.h"   // PyTorch-compatible normal_ for the initialisation
-#include "util.h"  // Error, UsageError
+#include "model/attention.h"
+#include "model/train/checkpoint.h"  // llm.c's model file format
+#include "model/crossentropy.h"
+#include "model/dropout.h"
+#include "model/encoder.h"
+#include "model/gelu.h"
+#include "model/layernorm.h"
+#include "model/matmul.h"
+#include "data/common/profile.h"  // TIMED: per-layer timers for --profile
+#include "model/residual.h"
+#include "model/rng.h"   // PyTorch-compatible normal_ for the initialisation
+#include "data/common/files.h"  // Error, UsageError
 
 // ----------------------------------------------------------------------------
 // per-layer views: layer l's slice of every per-layer tensor, for params and grads

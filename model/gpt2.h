@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "adamw.h"    // AdamWConfig
-#include "config.h"   // GPT2Config
-#include "tensors.h"  // ParameterTensors, ActivationTensors, the tables
+#include "model/train/adamw.h"    // AdamWConfig
+#include "model/config.h"   // GPT2Config
+#include "model/tensors.h"  // ParameterTensors, ActivationTensors, the tables
 
 struct GPT2 {
     GPT2Config config;

@@ -1,10 +1,10 @@
 // layernorm.cpp: LayerNorm forward and backward. See layernorm.h.
-#include "layernorm.h"
+#include "model/layernorm.h"
 
 #include <cmath>    // sqrt
 #include <cstddef>  // size_t
 
-#include "reduce.h"  // sum_double: vectorised sums in double, the same at any address
+#include "model/reduce.h"  // sum_double: vectorised sums in double, the same at any address
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                        int B, int T, int C) {

@@ -1,6 +1,6 @@
 // matmul.cpp: the linear layer as Eigen GEMMs on Maps. See matmul.h.
-#include "matmul.h"
-#include "views.h"  // Mat, ConstMat, Vec, ConstVec: the (C,BT) views
+#include "model/matmul.h"
+#include "model/views.h"  // Mat, ConstMat, Vec, ConstVec: the (C,BT) views
 
 #include <algorithm>  // min
 #ifdef _OPENMP

@@ -1,5 +1,5 @@
 // residual.cpp: the residual connection. See residual.h.
-#include "residual.h"
+#include "model/residual.h"
 
 void residual_forward(float* out, const float* inp1, const float* inp2, size_t N) {
     // x = x + self.attn(self.ln_1(x))

@@ -10,7 +10,7 @@
 // two). Bit-exactness needs the same pairs fused and no others: those are written as
 // explicit std::fma (found against PyTorch's output; test/test_rng.cpp), and the pragma
 // below stops our compiler from fusing anything else.
-#include "rng.h"
+#include "model/rng.h"
 
 #include <cmath>    // std::fma, std::sqrt, std::log1p, std::sin, std::cos
 #include <cstring>  // std::memcpy (float <-> bit pattern)

@@ -1,5 +1,5 @@
 // tensors.cpp: the parameter and activation tables. See tensors.h.
-#include "tensors.h"
+#include "model/tensors.h"
 
 std::vector<ParameterInfo> parameter_table(const GPT2Config& c) {
     const size_t Vp = c.padded_vocab_size, C = c.channels, L = c.num_layers, maxT = c.max_seq_len;

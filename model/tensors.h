@@ -8,7 +8,7 @@
 #include <cstddef>  // size_t
 #include <vector>
 
-#include "config.h"
+#include "model/config.h"
 
 struct ParameterTensors {
     float* wte;       // (Vp,C)    token embedding, also the output projection (tied)

@@ -1,5 +1,5 @@
 // check.cpp: the helpers of check.h that need a body.
-#include "check.h"
+#include "test/check.h"
 
 #include <unistd.h>  // getpid
 

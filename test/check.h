@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "../model/util.h"  // Error
+#include "data/common/files.h"  // Error
 
 // one layer against PyTorch, float32 both sides: rounding differences only
 constexpr float TOL_LAYER = 1e-5f;

@@ -1,6 +1,6 @@
 // fixture.cpp: reader for test/fixtures/*.bin. See fixture.h.
-#include "fixture.h"
-#include "check.h"
+#include "test/fixture.h"
+#include "test/check.h"
 
 #include <cstdio>
 #include <cstring>  // strnlen

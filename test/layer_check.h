@@ -5,8 +5,8 @@
 // Run with -s to see the measured errors of the passing checks too:
 //   ./build/g++/test_all -tc="*finite differences*" -s
 #pragma once
-#include "check.h"
-#include "fixture.h"
+#include "test/check.h"
+#include "test/fixture.h"
 
 #include <cmath>       // std::sqrt, std::fabs
 #include <functional>  // std::function

@@ -1,5 +1,5 @@
 // sha256.cpp: SHA-256, written from FIPS 180-4 section 6.2. See sha256.h.
-#include "sha256.h"
+#include "test/sha256.h"
 
 #include <cstdint>  // uint32_t, uint64_t
 

@@ -11,10 +11,10 @@
 #include <sys/wait.h>   // waitpid, WEXITSTATUS
 #include <unistd.h>     // fork, execl, usleep
 
-#include "../data/shard.h"
-#include "../model/gpt2.h"
-#include "../model/util.h"
-#include "check.h"
+#include "data/shard.h"
+#include "model/gpt2.h"
+#include "data/common/files.h"
+#include "test/check.h"
 
 struct Run {
     int status;          // exit status

@@ -1,11 +1,11 @@
 // bpe.cpp: merging one piece, and encoding text without special tokens. See bpe.h.
-#include "bpe.h"
+#include "tokenizer/bpe.h"
 
 #include <functional>  // std::greater
 #include <queue>       // std::priority_queue
 #include <utility>     // std::pair
 
-#include "pretokenize.h"  // pretokenize_piece_end
+#include "tokenizer/pretokenize.h"  // pretokenize_piece_end
 
 // the token that left and right join into, or -1
 static int merged_id(const Tokenizer& tok, int left, int right) {

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "tokenizer.h"  // Tokenizer
+#include "tokenizer/tokenizer.h"  // Tokenizer
 
 // Appends the ids of one piece s[0..n), n >= 1.
 void bpe_encode_piece(const Tokenizer& tok, const char* s, size_t n, std::vector<int>& out);

@@ -1,5 +1,5 @@
 // bpe_train.cpp: counting words, then merges with incremental pair counts. See bpe_train.h.
-#include "bpe_train.h"
+#include "tokenizer/bpe_train.h"
 
 #include <algorithm>  // std::min, std::max
 #include <chrono>   // progress timing
@@ -7,8 +7,8 @@
 #include <queue>    // std::priority_queue
 #include <string_view>
 
-#include "../model/util.h"  // Error, open_or_fail, file_size
-#include "pretokenize.h"    // pretokenize_piece_end, pretokenize_last_safe_split
+#include "data/common/files.h"  // Error, open_or_fail, file_size
+#include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_last_safe_split
 
 // ----------------------------------------------------------------------------
 // counting the pieces of the corpus

@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "tokenizer.h"  // Tokenizer
+#include "tokenizer/tokenizer.h"  // Tokenizer
 
 struct BpeTrainOptions {
     int vocab_size = 4096;                                  // total: 256 bytes + merges + specials

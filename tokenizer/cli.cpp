@@ -9,10 +9,10 @@
 #include <cstdlib>  // strtol
 #include <cstring>  // strcmp
 
-#include "../model/util.h"  // Error, UsageError
-#include "bpe_train.h"      // bpe_count_file, bpe_train
-#include "tokenizer.h"
-#include "vocab_io.h"       // vocab_save
+#include "data/common/files.h"  // Error, UsageError
+#include "tokenizer/bpe_train.h"      // bpe_count_file, bpe_train
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/vocab_io.h"       // vocab_save
 
 // ----------------------------------------------------------------------------
 // flags

@@ -1,7 +1,7 @@
 // pretokenize.cpp: GPT-2's split pattern by hand. See pretokenize.h.
-#include "pretokenize.h"
+#include "tokenizer/pretokenize.h"
 
-#include "unicode.h"  // utf8_char, CharClass
+#include "tokenizer/unicode.h"  // utf8_char, CharClass
 
 // the end of the longest run of characters of class cls starting at j
 static size_t run_end(const char* s, size_t n, size_t j, CharClass cls) {

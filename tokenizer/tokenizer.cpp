@@ -1,13 +1,13 @@
 // tokenizer.cpp: loading, the merge table, encode (serial and parallel) and decode. See tokenizer.h.
-#include "tokenizer.h"
+#include "tokenizer/tokenizer.h"
 
 #include <algorithm>  // std::find
 
-#include "../model/util.h"  // Error
-#include "bpe.h"            // bpe_encode_ordinary, PieceCache
-#include "pretokenize.h"    // pretokenize_safe_split, pretokenize_last_safe_split
-#include "vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
-#include "vocab_io.h"       // vocab_load_file
+#include "data/common/files.h"  // Error
+#include "tokenizer/bpe.h"            // bpe_encode_ordinary, PieceCache
+#include "tokenizer/pretokenize.h"    // pretokenize_safe_split, pretokenize_last_safe_split
+#include "tokenizer/vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
+#include "tokenizer/vocab_io.h"       // vocab_load_file
 
 // ----------------------------------------------------------------------------
 // loading

@@ -1,7 +1,7 @@
 // unicode.cpp: UTF-8 decoding and character classes. See unicode.h.
-#include "unicode.h"
+#include "tokenizer/unicode.h"
 
-#include "unicode_tables.h"  // UNICODE_RANGES: sorted {lo, hi, class} ranges, generated
+#include "tokenizer/unicode_tables.h"  // UNICODE_RANGES: sorted {lo, hi, class} ranges, generated
 
 static CharClass class_of_letter(char c) {
     return c == 'L' ? CHAR_LETTER : c == 'N' ? CHAR_NUMBER : CHAR_SPACE;

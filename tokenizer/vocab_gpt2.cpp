@@ -1,11 +1,11 @@
 // vocab_gpt2.cpp: GPT-2's own vocabulary files, encoder.json + vocab.bpe. See vocab_gpt2.h.
-#include "vocab_gpt2.h"
+#include "tokenizer/vocab_gpt2.h"
 
 #include <cstdint>        // uint32_t
 #include <cstdlib>        // getenv
 #include <unordered_map>  // the parsed encoder.json
 
-#include "../model/util.h"  // Error, read_file, file_exists
+#include "data/common/files.h"  // Error, read_file, file_exists
 
 std::string gpt2_dir() {
     const char* env = std::getenv("SCRATCHGPT_GPT2_DIR");

@@ -7,7 +7,7 @@
 #pragma once
 #include <string>
 
-#include "tokenizer.h"  // Tokenizer
+#include "tokenizer/tokenizer.h"  // Tokenizer
 
 // Where "gpt2" is found: $SCRATCHGPT_GPT2_DIR, else ../shared/data/gpt2, else cache/gpt2 (written by
 // `make gpt2-vocab`). Throws Error naming that target when none holds encoder.json.

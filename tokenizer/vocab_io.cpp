@@ -1,12 +1,12 @@
 // vocab_io.cpp: our text vocabulary and llm.c's gpt2_tokenizer.bin. See vocab_io.h for the formats.
-#include "vocab_io.h"
+#include "tokenizer/vocab_io.h"
 
 #include <cctype>   // isxdigit
 #include <cstdint>  // int32_t
 #include <cstdlib>  // atoi, atol
 #include <cstring>  // memcpy
 
-#include "../model/util.h"  // Error, read_file, AtomicFile, HEADER_INTS
+#include "data/common/files.h"  // Error, read_file, AtomicFile, HEADER_INTS
 
 // ----------------------------------------------------------------------------
 // llm.c's gpt2_tokenizer.bin

@@ -13,7 +13,7 @@
 #pragma once
 #include <string>
 
-#include "tokenizer.h"  // Tokenizer
+#include "tokenizer/tokenizer.h"  // Tokenizer
 
 constexpr int LLMC_TOKENIZER_MAGIC = 20240328;
 constexpr int LLMC_TOKENIZER_VERSION = 2;

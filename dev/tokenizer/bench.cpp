@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <string>
 
-#include "../../model/util.h"
-#include "../../tokenizer/bpe_train.h"
-#include "../../tokenizer/tokenizer.h"
+#include "data/common/files.h"
+#include "tokenizer/bpe_train.h"
+#include "tokenizer/tokenizer.h"
 
 static double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 

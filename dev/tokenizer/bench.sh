@@ -8,7 +8,7 @@
 set -eu
 CORPUS=${1:-../shared/data/tinyshakespeare.txt}
 OBJ=build/g++
-${CXX:-g++} -std=c++17 -O3 -march=native -fopenmp -o build/tokenizer_bench dev/tokenizer/bench.cpp $OBJ/tokenizer/*.o $OBJ/model/util.o
+${CXX:-g++} -std=c++17 -O3 -march=native -fopenmp -I. -o build/tokenizer_bench dev/tokenizer/bench.cpp $OBJ/tokenizer/*.o $OBJ/data/common/files.o
 echo "threads: ${OMP_NUM_THREADS:-$(nproc)}   cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 ./build/tokenizer_bench "$CORPUS"
 node dev/tokenizer/bench_tiktoken.mjs "$CORPUS"

@@ -1,0 +1,91 @@
+// files.cpp: reading and writing files. See files.h.
+#include "data/common/files.h"
+
+#include <cerrno>      // errno
+#include <cstring>     // strerror
+#include <fcntl.h>     // open
+#include <sys/stat.h>  // stat, mkdir
+#include <unistd.h>    // fsync, access
+
+static std::string reason() { return std::strerror(errno); }
+
+FILE* open_or_fail(const std::string& path, const char* mode) {
+    FILE* f = std::fopen(path.c_str(), mode);
+    if (!f) throw Error(path + ": cannot open (" + reason() + ")");
+    return f;
+}
+
+void read_exact(FILE* f, void* dst, size_t n, const std::string& path) {
+    size_t got = std::fread(dst, 1, n, f);
+    if (got != n)
+        throw Error(path + ": truncated (wanted " + std::to_string(n) + " more bytes, got " +
+                    std::to_string(got) + ")");
+}
+
+std::string read_file(const std::string& path) {
+    FILE* f = open_or_fail(path, "rb");
+    std::string out;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    bool bad = std::ferror(f);
+    std::fclose(f);
+    if (bad) throw Error(path + ": read error");
+    return out;
+}
+
+size_t file_size(const std::string& path) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) throw Error(path + ": cannot open (" + reason() + ")");
+    return (size_t)st.st_size;
+}
+
+bool file_exists(const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0;
+}
+
+// ----------------------------------------------------------------------------
+// atomic writing
+
+AtomicFile::AtomicFile(const std::string& path) : path_(path), tmp_path_(path + ".tmp") {
+    f_ = std::fopen(tmp_path_.c_str(), "wb");
+    if (!f_) throw Error(path_ + ": cannot write (" + reason() + ")");
+}
+
+AtomicFile::~AtomicFile() {
+    if (f_) {  // commit() was not reached: drop the partial file
+        std::fclose(f_);
+        std::remove(tmp_path_.c_str());
+    }
+}
+
+void AtomicFile::write(const void* src, size_t n) {
+    if (std::fwrite(src, 1, n, f_) != n)
+        throw Error(path_ + ": write failed (" + reason() + "); the previous file is kept");
+}
+
+void AtomicFile::commit() {
+    // subtle: fflush only hands the bytes to the kernel; fsync makes them durable
+    // before the rename makes them visible, so a power cut can't expose a hole.
+    bool ok = std::fflush(f_) == 0 && fsync(fileno(f_)) == 0;
+    ok = (std::fclose(f_) == 0) && ok;
+    f_ = nullptr;
+    if (!ok || std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+        std::string why = reason();
+        std::remove(tmp_path_.c_str());
+        throw Error(path_ + ": write failed (" + why + "); the previous file is kept");
+    }
+}
+
+void make_dir(const std::string& dir) {
+    std::string partial;
+    for (size_t i = 0; i <= dir.size(); i++) {
+        if (i == dir.size() || dir[i] == '/') {
+            if (!partial.empty() && !file_exists(partial) && mkdir(partial.c_str(), 0755) != 0)
+                throw Error(partial + ": cannot create directory (" + reason() + ")");
+        }
+        if (i < dir.size()) partial += dir[i];
+    }
+    if (access(dir.c_str(), W_OK) != 0) throw Error(dir + ": directory is not writable");
+}

@@ -1,0 +1,70 @@
+// adamw.cpp: AdamW and gradient clipping. See adamw.h.
+#include "model/train/adamw.h"
+
+#include <algorithm>  // min
+#include <cmath>      // pow, sqrt
+
+#include "model/reduce.h"  // sum_double: the norm's sums, vectorised and deterministic
+#include "model/views.h"   // ConstVec: a chunk of v as an Eigen array, for its vector sqrt
+
+void adamw_update(float* params, const float* grads, float* m, float* v, size_t n, float lr,
+                  const AdamWConfig& cfg, float wd, int t) {
+    // the scalars PyTorch computes once per step, in double, then applies in float
+    const float decay = (float)(1.0 - (double)lr * wd);
+    const double bias_correction1 = 1.0 - std::pow((double)cfg.beta1, t);
+    const double bias_correction2 = 1.0 - std::pow((double)cfg.beta2, t);
+    const float step_size = (float)(lr / bias_correction1);
+    const float bc2_sqrt = (float)std::sqrt(bias_correction2);
+    const float beta1 = cfg.beta1, beta2 = cfg.beta2, eps = cfg.eps;  // locals: the loop's stores cannot alias them
+    // One pass over p, g, m, v per chunk of 1024 elements (16 KB each: in L1). The only thing
+    // not in the plain loop is sqrt: std::sqrt can set errno, which keeps the compiler from
+    // vectorising a loop that calls it, so the chunk's square roots come from Eigen's vector
+    // sqrt (exact, like std::sqrt: IEEE rounds both correctly).
+    const size_t CHUNK = 1024;
+    #pragma omp parallel for
+    for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+        const size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
+        alignas(64) float sqrt_v[CHUNK];
+        for (size_t i = i0; i < i0 + len; i++) {
+            float g = grads[i];
+            params[i] *= decay;                          // param.mul_(1 - lr * weight_decay)
+            m[i] = m[i] * beta1 + g * (1.0f - beta1);    // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+            v[i] = v[i] * beta2 + g * g * (1.0f - beta2);  // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        }
+        Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64>(sqrt_v, (Eigen::Index)len) =
+            ConstVec(v + i0, (Eigen::Index)len).array().sqrt();  // sqrt_v = exp_avg_sq.sqrt()
+        for (size_t i = 0; i < len; i++) {
+            float denom = sqrt_v[i] / bc2_sqrt + eps;             // (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+            params[i0 + i] += -step_size * (m[i0 + i] / denom);  // param.addcdiv_(exp_avg, denom, value=-step_size)
+        }
+    }
+}
+
+double grad_norm(const float* grads, size_t n) {
+    // subtle: an OpenMP reduction would add the threads' partial sums in an order that
+    // depends on the thread count. A fixed number of blocks, each summed in 8 fixed lanes
+    // (reduce.h: vectorised) and then added in order, does not; and needs no allocation.
+    // The plain version: double s = 0; for (i) s += (double)grads[i] * grads[i]; sqrt(s).
+    const size_t BLOCKS = 64;
+    const size_t per = (n + BLOCKS - 1) / BLOCKS;
+    double partial[BLOCKS];
+    #pragma omp parallel for
+    for (size_t k = 0; k < BLOCKS; k++) {
+        const size_t start = std::min(n, k * per), end = std::min(n, start + per);
+        const float* g = grads + start;
+        partial[k] = sum_double((int)(end - start), [&](int i) { return (double)g[i] * g[i]; });
+    }
+    double total = 0.0;
+    for (double s : partial) total += s;
+    return std::sqrt(total);
+}
+
+void clip_grads(float* grads, size_t n, double norm, float max_norm) {
+    if (max_norm <= 0.0f) return;
+    // clip_coef = max_norm / (total_norm + 1e-6); clip_coef_clamped = clamp(clip_coef, max=1.0)
+    double coef = (double)max_norm / (norm + 1e-6);
+    if (coef >= 1.0) return;
+    const float c = (float)coef;
+    #pragma omp parallel for
+    for (size_t i = 0; i < n; i++) grads[i] *= c;
+}

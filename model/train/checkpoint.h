@@ -1,0 +1,20 @@
+// checkpoint.h: reading and writing model weights in llm.c's fp32 checkpoint format,
+// so a gpt2_124M.bin made by llm.c's train_gpt2.py loads here as is, and ours load there.
+// Layout: a header of 256 int32 {20240326, 3, maxT, V, L, NH, C, Vp, 0...}, then every
+// parameter as float32 in the order of parameter_table() (tensors.h), wte with Vp rows.
+// Every malformed file is an Error naming the file and the problem; nothing is half-loaded.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/config.h"
+
+constexpr int MODEL_MAGIC = 20240326;
+constexpr int MODEL_VERSION = 3;        // fp32 with padded vocabulary (llm.c's version 5 is bf16)
+
+// Reads and checks the header; returns the configuration it describes.
+GPT2Config checkpoint_read_config(const std::string& path);
+// Reads the whole checkpoint: config and params (sized to the parameter count).
+void checkpoint_load(const std::string& path, GPT2Config& config, std::vector<float>& params);
+// Writes atomically (data/common/files.h's AtomicFile): the previous file survives any failure.
+void checkpoint_save(const std::string& path, const GPT2Config& config, const float* params, size_t num_parameters);

@@ -1,0 +1,53 @@
+// test_corpus.cpp: finding Tiny Shakespeare (data/corpus.h): $SCRATCHGPT_DATA first, then ../shared/data.
+#include <doctest.h>
+
+#include <cstdlib>  // setenv, unsetenv
+#include <string>
+
+#include "data/corpus.h"
+#include "data/common/files.h"
+#include "test/check.h"  // temp_dir
+
+// Sets or clears $SCRATCHGPT_DATA for one scope, then puts the old value back.
+struct ScopedDataEnv {
+    std::string old;
+    bool had;
+    explicit ScopedDataEnv(const char* value) {
+        const char* v = std::getenv("SCRATCHGPT_DATA");
+        had = v != nullptr;
+        if (had) old = v;
+        if (value) setenv("SCRATCHGPT_DATA", value, 1);
+        else unsetenv("SCRATCHGPT_DATA");
+    }
+    ~ScopedDataEnv() {
+        if (had) setenv("SCRATCHGPT_DATA", old.c_str(), 1);
+        else unsetenv("SCRATCHGPT_DATA");
+    }
+};
+
+TEST_CASE("corpus/corpus_path") {
+    std::string dir = temp_dir("corpus"), copy = dir + "/input.txt";
+    AtomicFile f(copy);
+    f.write("First Citizen:\n", 15);
+    f.commit();
+    {
+        ScopedDataEnv env(copy.c_str());
+        CHECK(corpus_path() == copy);
+    }
+    {
+        ScopedDataEnv env((dir + "/missing.txt").c_str());
+        try {
+            corpus_path();
+            CHECK(false);
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()).find("missing.txt") != std::string::npos);
+        }
+    }
+    {
+        // CI and the tests: the copy beside every clone, through the same lookup
+        ScopedDataEnv env(nullptr);
+        REQUIRE(file_exists("../shared/data/tinyshakespeare.txt"));
+        CHECK(corpus_path() == "../shared/data/tinyshakespeare.txt");
+        CHECK(file_size(corpus_path()) == 1115394);
+    }
+}

@@ -1,0 +1,223 @@
+// test_dataloader.cpp: the DataLoader (data/dataloader.h) on synthetic shards in a temp directory,
+// checked token by token: llm.c's sequential order, seeded shuffling, multi-shard globs, epochs,
+// exact save/restore, and one error per malformed input, each naming the file.
+#include <doctest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/dataloader.h"
+#include "test/check.h"  // temp_dir, error_of
+
+// Shard f holds tokens 1000*f + i, so every token says where it came from.
+static std::string make_shards(const std::vector<size_t>& sizes, int vocab = 0) {
+    std::string dir = temp_dir("dataloader");
+    for (size_t f = 0; f < sizes.size(); f++) {
+        std::vector<uint16_t> t(sizes[f]);
+        for (size_t i = 0; i < sizes[f]; i++) t[i] = (uint16_t)(1000 * f + i);
+        write_shard(dir + "/x_train_00000" + std::to_string(f) + ".bin", t, vocab ? vocab : 65536);
+    }
+    return dir;
+}
+
+// One batch: (B,T) inputs and targets.
+struct Batch {
+    std::vector<int> inputs, targets;
+    bool operator==(const Batch& o) const { return inputs == o.inputs && targets == o.targets; }
+};
+static Batch next(DataLoader& loader) {
+    Batch b;
+    b.inputs.resize((size_t)loader.B * loader.T);
+    b.targets.resize(b.inputs.size());
+    dataloader_next_batch(loader, b.inputs.data(), b.targets.data());
+    return b;
+}
+
+// Checks a batch is the window at `start` of shard f, token by token.
+static void check_window(const Batch& b, size_t f, size_t start) {
+    for (size_t i = 0; i < b.inputs.size(); i++) {
+        INFO("shard ", f, " start ", start, " i ", i);
+        REQUIRE(b.inputs[i] == (int)(1000 * f + start + i));
+        REQUIRE(b.targets[i] == (int)(1000 * f + start + i + 1));
+    }
+}
+
+TEST_CASE("dataloader/sequential") {
+    // B=2 T=3: windows of 7 tokens at multiples of 6. Shard 0 (25 tokens): 4 batches, shard 1 (31): 5
+    std::string dir = make_shards({25, 31});
+    DataLoader loader;
+    dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, DataLoaderOptions());
+    CHECK(dataloader_num_batches(loader) == 9);
+    for (uint64_t epoch = 0; epoch < 3; epoch++)
+        for (size_t f = 0; f < 2; f++)
+            for (size_t k = 0; k < (f == 0 ? 4u : 5u); k++) {
+                CHECK(dataloader_epoch(loader) == epoch);
+                check_window(next(loader), f, k * 6);
+            }
+    CHECK(dataloader_epoch(loader) == 3);
+    dataloader_reset(loader);
+    CHECK(dataloader_epoch(loader) == 0);
+    check_window(next(loader), 0, 0);
+    // a single file is a glob of one
+    dataloader_init(loader, dir + "/x_train_000001.bin", 2, 3, DataLoaderOptions());
+    CHECK(dataloader_num_batches(loader) == 5);
+    check_window(next(loader), 1, 0);
+}
+
+TEST_CASE("dataloader/shuffle") {
+    std::vector<size_t> sizes = {61, 49, 55, 73};  // 10, 8, 9, 12 windows of B*T = 6
+    std::string dir = make_shards(sizes);
+    DataLoaderOptions opt;
+    opt.shuffle = true;
+    DataLoader loader;
+    dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, opt);
+    size_t n = dataloader_num_batches(loader);
+    REQUIRE(n == 39);
+    // each epoch reads every window exactly once, each shard's windows together, in a new order
+    std::vector<std::vector<std::pair<size_t, size_t>>> epochs;
+    for (int e = 0; e < 3; e++) {
+        std::vector<std::pair<size_t, size_t>> order;
+        for (size_t k = 0; k < n; k++) {
+            Batch b = next(loader);
+            size_t f = (size_t)b.inputs[0] / 1000, start = (size_t)b.inputs[0] % 1000;
+            CHECK(start % 6 == 0);
+            check_window(b, f, start);
+            if (!order.empty() && order.back().first != f) CHECK(std::none_of(order.begin(), order.end(), [&](auto& p) {
+                return p.first == f;
+            }));
+            order.push_back({f, start});
+        }
+        std::set<std::pair<size_t, size_t>> seen(order.begin(), order.end());
+        CHECK(seen.size() == n);
+        epochs.push_back(order);
+    }
+    CHECK(dataloader_epoch(loader) == 3);
+    CHECK(epochs[0] != epochs[1]);
+    CHECK(epochs[1] != epochs[2]);
+    std::vector<std::pair<size_t, size_t>> sequential;
+    for (size_t f = 0; f < sizes.size(); f++)
+        for (size_t k = 0; k < (sizes[f] - 1) / 6; k++) sequential.push_back({f, k * 6});
+    CHECK(epochs[0] != sequential);
+    // the same seed gives the same order; another seed another
+    DataLoader again, other;
+    dataloader_init(again, dir + "/x_train_*.bin", 2, 3, opt);
+    opt.seed = 42;
+    dataloader_init(other, dir + "/x_train_*.bin", 2, 3, opt);
+    bool differs = false;
+    for (size_t k = 0; k < n; k++) {
+        Batch b = next(again);
+        CHECK(std::make_pair((size_t)b.inputs[0] / 1000, (size_t)b.inputs[0] % 1000) == epochs[0][k]);
+        differs |= next(other).inputs[0] != b.inputs[0];
+    }
+    CHECK(differs);
+}
+
+TEST_CASE("dataloader/state") {
+    // restored anywhere (mid-shard, at a shard end, in a later epoch), the next batches are the same
+    std::string dir = make_shards({61, 49, 55});
+    for (bool shuffle : {false, true}) {
+        DataLoaderOptions opt;
+        opt.shuffle = shuffle;
+        opt.seed = 7;
+        DataLoader loader;
+        dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, opt);
+        for (size_t skip : {0, 3, 10, 27, 40, 61}) {
+            dataloader_reset(loader);
+            for (size_t k = 0; k < skip; k++) next(loader);
+            DataLoaderState s = dataloader_state(loader);
+            std::vector<Batch> want;
+            for (int k = 0; k < 30; k++) want.push_back(next(loader));
+            DataLoaderOptions other = opt;
+            other.seed = 99;  // the state's rng wins over the seed given at init
+            DataLoader resumed;
+            dataloader_init(resumed, dir + "/x_train_*.bin", 2, 3, other);
+            dataloader_restore(resumed, s);
+            CHECK(dataloader_epoch(resumed) == s.epoch);
+            for (int k = 0; k < 30; k++) {
+                INFO("shuffle ", shuffle, " skip ", skip, " k ", k);
+                CHECK(next(resumed) == want[k]);
+            }
+        }
+    }
+    // a state that cannot belong to these shards is an error, not a silent restart
+    DataLoader loader;
+    dataloader_init(loader, dir + "/x_train_000000.bin", 2, 3, DataLoaderOptions());
+    DataLoaderState s;
+    s.shard = 2;
+    CHECK(error_of([&] { dataloader_restore(loader, s); }).find("shard 2") != std::string::npos);
+    s.shard = 0;
+    s.batch = 10;
+    CHECK(error_of([&] { dataloader_restore(loader, s); }).find("x_train_000000.bin") != std::string::npos);
+}
+
+TEST_CASE("dataloader/init_tokens") {
+    std::vector<uint16_t> tokens(20);
+    for (size_t i = 0; i < tokens.size(); i++) tokens[i] = (uint16_t)i;
+    DataLoader loader;
+    dataloader_init_tokens(loader, tokens, "input.txt", 2, 3, DataLoaderOptions());
+    CHECK(dataloader_num_batches(loader) == 3);
+    for (int e = 0; e < 2; e++)
+        for (size_t k = 0; k < 3; k++) check_window(next(loader), 0, k * 6);
+    CHECK(dataloader_epoch(loader) == 2);
+    DataLoaderOptions opt;
+    opt.vocab_size = 10;
+    std::string msg = error_of([&] { dataloader_init_tokens(loader, tokens, "input.txt", 2, 3, opt); });
+    CHECK(msg.find("input.txt") != std::string::npos);
+    CHECK(error_of([&] { dataloader_init_tokens(loader, {1, 2, 3}, "tiny.txt", 2, 3, DataLoaderOptions()); })
+              .find("tiny.txt") != std::string::npos);
+}
+
+TEST_CASE("dataloader/bytes_per_token") {
+    std::string dir = temp_dir("dataloader");
+    write_shard(dir + "/a.bin", std::vector<uint16_t>(100, 1), 256, 300);
+    write_shard(dir + "/b.bin", std::vector<uint16_t>(50, 1), 256, 150);
+    DataLoader loader;
+    dataloader_init(loader, dir + "/*.bin", 2, 3, DataLoaderOptions());
+    CHECK(dataloader_bytes_per_token(loader) == doctest::Approx(3.0));
+    write_shard(dir + "/c.bin", std::vector<uint16_t>(50, 1), 256);  // unknown bytes: unknown ratio
+    dataloader_init(loader, dir + "/*.bin", 2, 3, DataLoaderOptions());
+    CHECK(dataloader_bytes_per_token(loader) == 0);
+}
+
+TEST_CASE("dataloader/errors") {
+    std::string dir = make_shards({25, 31});
+    DataLoader loader;
+    DataLoaderOptions opt;
+    // an empty glob names the pattern
+    std::string pattern = dir + "/nothing_*.bin";
+    CHECK(error_of([&] { dataloader_init(loader, pattern, 2, 3, opt); }).find(pattern) != std::string::npos);
+    // a shard shorter than B*T+1 names the shard (x_train_000000.bin has 25 tokens)
+    CHECK(error_of([&] { dataloader_init(loader, dir + "/x_train_*.bin", 4, 6, opt); }) == "");  // 25 = 4*6+1 fits
+    std::string msg = error_of([&] { dataloader_init(loader, dir + "/x_train_*.bin", 5, 5, opt); });
+    CHECK(msg.find("x_train_000000.bin") != std::string::npos);  // 5*5+1 does not
+    CHECK(msg.find("B*T+1 = 26") != std::string::npos);
+    // token ids against the model's vocabulary: by the header's record, and by the ids themselves
+    opt.vocab_size = 1030;
+    std::string big = make_shards({25, 31}, 50257);
+    msg = error_of([&] { dataloader_init(loader, big + "/x_train_*.bin", 2, 3, opt); });
+    CHECK(msg.find("x_train_000000.bin") != std::string::npos);
+    CHECK(msg.find("50257") != std::string::npos);
+    // as llm.c writes them: no vocabulary recorded (slot 3 zero); shard 1 holds ids 1000..1030
+    std::string unrecorded = make_shards({25, 31});
+    for (const char* name : {"/x_train_000000.bin", "/x_train_000001.bin"}) {
+        FILE* shard = std::fopen((unrecorded + name).c_str(), "r+b");
+        int32_t zero = 0;
+        std::fseek(shard, SHARD_SLOT_VOCAB * sizeof(int32_t), SEEK_SET);
+        std::fwrite(&zero, sizeof zero, 1, shard);
+        std::fclose(shard);
+    }
+    dataloader_init(loader, unrecorded + "/x_train_*.bin", 2, 3, opt);
+    for (int k = 0; k < 4; k++) next(loader);
+    msg = error_of([&] { next(loader); });  // the first batch of shard 1 maps and checks it
+    CHECK(msg.find("x_train_000001.bin") != std::string::npos);
+    CHECK(msg.find("token 1030") != std::string::npos);
+    // a malformed shard anywhere in the glob names that shard
+    FILE* f = std::fopen((dir + "/x_train_000002.bin").c_str(), "wb");
+    std::fputs("not a shard", f);
+    std::fclose(f);
+    msg = error_of([&] { dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, DataLoaderOptions()); });
+    CHECK(msg.find("x_train_000002.bin") != std::string::npos);
+}

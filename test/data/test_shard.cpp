@@ -1,0 +1,110 @@
+// test_shard.cpp: the token-shard format (data/shard.h): header slots, atomic writes, each malformed case.
+#include <doctest.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "data/shard.h"
+#include "test/check.h"  // temp_dir, error_of
+
+// Raw bytes into a file, for hand-made (bad) shards.
+static void write_bytes(const std::string& path, const void* p, size_t n) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f);
+    REQUIRE(std::fwrite(p, 1, n, f) == n);
+    std::fclose(f);
+}
+
+// A header with the given slots, then n tokens 0..n-1.
+static void write_raw_shard(const std::string& path, int32_t magic, int32_t version, int32_t count, size_t n,
+                            int32_t vocab = 0) {
+    std::vector<int32_t> header(HEADER_INTS, 0);
+    header[0] = magic;
+    header[1] = version;
+    header[2] = count;
+    header[3] = vocab;
+    std::string bytes((const char*)header.data(), SHARD_HEADER_BYTES);
+    for (size_t i = 0; i < n; i++) {
+        uint16_t t = (uint16_t)i;
+        bytes.append((const char*)&t, sizeof t);
+    }
+    write_bytes(path, bytes.data(), bytes.size());
+}
+
+TEST_CASE("shard/write_shard") {
+    std::string dir = temp_dir("shard"), path = dir + "/a.bin";
+    std::vector<uint16_t> tokens = {3, 1, 4, 1, 5, 9, 2, 6, 255};
+    write_shard(path, tokens, 256, 12);
+    // llm.c's layout, byte by byte: 256 int32 header, then uint16 tokens
+    std::string raw = read_file(path);
+    REQUIRE(raw.size() == SHARD_HEADER_BYTES + tokens.size() * 2);
+    const int32_t* h = (const int32_t*)raw.data();
+    CHECK(h[0] == 20240520);
+    CHECK(h[1] == 1);
+    CHECK(h[2] == 9);
+    CHECK(h[3] == 256);
+    CHECK(h[4] == 12);
+    for (int i = 5; i < HEADER_INTS; i++) CHECK(h[i] == 0);
+    const uint16_t* t = (const uint16_t*)(raw.data() + SHARD_HEADER_BYTES);
+    for (size_t i = 0; i < tokens.size(); i++) CHECK(t[i] == tokens[i]);
+    CHECK(!file_exists(path + ".tmp"));
+}
+
+TEST_CASE("shard/write_shard atomic") {
+    // a write that fails midway (a bad id after the first 1M-token block) leaves the old shard
+    // untouched under the real name and no temporary file
+    std::string dir = temp_dir("shard"), path = dir + "/a.bin";
+    write_shard(path, {1, 2, 3}, 256);
+    std::string before = read_file(path);
+    std::vector<uint16_t> tokens((1 << 20) + 10, 7);
+    tokens.back() = 300;
+    std::string msg = error_of([&] { write_shard(path, tokens, 256); });
+    CHECK(msg.find(path) != std::string::npos);
+    CHECK(msg.find("300") != std::string::npos);
+    CHECK(read_file(path) == before);
+    CHECK(!file_exists(path + ".tmp"));
+    CHECK(error_of([&] { write_shard(dir + "/b.bin", {1}, 70000); }).find("b.bin") != std::string::npos);
+    CHECK(!file_exists(dir + "/b.bin"));
+}
+
+TEST_CASE("shard/read_shard_header") {
+    std::string dir = temp_dir("shard");
+    write_shard(dir + "/ok.bin", std::vector<uint16_t>(100, 5), 50257, 321);
+    ShardHeader h = read_shard_header(dir + "/ok.bin");
+    CHECK(h.num_tokens == 100);
+    CHECK(h.vocab_size == 50257);
+    CHECK(h.num_bytes == 321);
+    write_raw_shard(dir + "/llmc.bin", SHARD_MAGIC, 1, 10, 10);  // as llm.c writes it: slots 3, 4 zero
+    h = read_shard_header(dir + "/llmc.bin");
+    CHECK(h.num_tokens == 10);
+    CHECK(h.vocab_size == 0);
+    CHECK(h.num_bytes == 0);
+
+    // each malformed case names the file and says what is wrong
+    struct Case { const char* file; const char* says; };
+    write_bytes(dir + "/short_header.bin", "\x20\x1f\x35\x01", 4);
+    write_raw_shard(dir + "/magic.bin", 12345, 1, 10, 10);
+    write_raw_shard(dir + "/version.bin", SHARD_MAGIC, 2, 10, 10);
+    write_raw_shard(dir + "/truncated.bin", SHARD_MAGIC, 1, 10, 9);
+    write_raw_shard(dir + "/trailing.bin", SHARD_MAGIC, 1, 10, 11);
+    write_raw_shard(dir + "/negative.bin", SHARD_MAGIC, 1, -3, 0);
+    for (Case c : {Case{"short_header.bin", "truncated"}, Case{"magic.bin", "magic 12345"},
+                   Case{"version.bin", "Llama 3"}, Case{"truncated.bin", "truncated"},
+                   Case{"trailing.bin", "bytes after"}, Case{"negative.bin", "corrupt"},
+                   Case{"missing.bin", "cannot open"}}) {
+        std::string path = dir + "/" + c.file, msg = error_of([&] { read_shard_header(path); });
+        INFO(c.file, ": ", msg);
+        CHECK(msg.find(path) != std::string::npos);
+        CHECK(msg.find(c.says) != std::string::npos);
+    }
+}
+
+TEST_CASE("shard/is_shard_file") {
+    std::string dir = temp_dir("shard");
+    write_shard(dir + "/a.bin", {1, 2}, 256);
+    write_bytes(dir + "/a.txt", "First Citizen:\n", 15);
+    CHECK(is_shard_file(dir + "/a.bin"));
+    CHECK(!is_shard_file(dir + "/a.txt"));
+    CHECK(!is_shard_file(dir + "/missing"));
+}

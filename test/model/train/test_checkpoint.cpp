@@ -1,0 +1,113 @@
+// test_checkpoint.cpp: llm.c's model file format, round trip and every malformed case.
+#include <doctest.h>
+
+#include <csignal>       // SIGXFSZ
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sys/resource.h>  // setrlimit: simulate a full disk
+
+#include "model/train/checkpoint.h"
+#include "model/gpt2.h"
+#include "data/common/files.h"
+#include "test/check.h"
+
+static void write_bytes(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// The message of the Error that loading `path` throws ("" if none).
+static std::string load_error(const std::string& path) {
+    return error_of([&] {
+        GPT2 model;
+        gpt2_build_from_checkpoint(model, path);
+    });
+}
+
+TEST_CASE("checkpoint/round trip is byte-identical") {
+    std::string dir = temp_dir("ckpt");
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l2h2c16", 8, 37, 42);  // V=37 -> Vp=128: padding is saved too
+    gpt2_save_checkpoint(model, dir + "/a.bin");
+    GPT2 loaded;
+    gpt2_build_from_checkpoint(loaded, dir + "/a.bin");
+    CHECK(loaded.config.vocab_size == 37);
+    CHECK(loaded.config.padded_vocab_size == 128);
+    CHECK(loaded.config.num_layers == 2);
+    CHECK(loaded.config.channels == 16);
+    gpt2_save_checkpoint(loaded, dir + "/b.bin");
+    std::string a = read_file(dir + "/a.bin"), b = read_file(dir + "/b.bin");
+    CHECK(a.size() == 1024 + 4 * model.num_parameters);
+    CHECK(a == b);
+    CHECK_FALSE(file_exists(dir + "/a.bin.tmp"));  // the atomic write left no temporary behind
+}
+
+TEST_CASE("checkpoint/malformed files give an error naming the file and the problem") {
+    std::string dir = temp_dir("ckpt-bad");
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l2h2c16", 8, 37, 42);
+    gpt2_save_checkpoint(model, dir + "/good.bin");
+    const std::string good = read_file(dir + "/good.bin");
+    auto with_int = [&](int index, int32_t value) {
+        std::string s = good;
+        std::memcpy(&s[4 * index], &value, 4);
+        return s;
+    };
+    struct Case {
+        const char* name;
+        std::string bytes;
+        const char* expect;
+    };
+    std::vector<Case> cases = {
+        {"empty.bin", "", "truncated"},
+        {"header-only-part.bin", good.substr(0, 100), "truncated"},
+        {"truncated.bin", good.substr(0, good.size() - 8), "truncated"},
+        {"extra.bin", good + "junk", "more than the header implies"},
+        {"magic.bin", with_int(0, 20240520), "bad magic"},
+        {"bf16.bin", with_int(1, 5), "bf16"},
+        {"version.bin", with_int(1, 7), "unsupported checkpoint version 7"},
+        {"negative.bin", with_int(6, -16), "non-positive"},
+        {"heads.bin", with_int(5, 3), "not divisible by heads"},
+        {"vocab.bin", with_int(7, 30), "padded vocab < vocab"},
+    };
+    for (const Case& c : cases) {
+        std::string path = dir + "/" + c.name;
+        write_bytes(path, c.bytes);
+        std::string msg = load_error(path);
+        INFO(c.name << ": " << msg);
+        CHECK(msg.find(path) != std::string::npos);
+        CHECK(msg.find(c.expect) != std::string::npos);
+    }
+    std::string missing = load_error(dir + "/missing.bin");
+    CHECK(missing.find("missing.bin: cannot open") != std::string::npos);
+}
+
+TEST_CASE("checkpoint/a full disk during the write keeps the previous file") {
+    std::string dir = temp_dir("ckpt-full");
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l1h1c8", 4, 10, 1);
+    gpt2_save_checkpoint(model, dir + "/m.bin");
+    const std::string before = read_file(dir + "/m.bin");
+    // A file-size limit makes the kernel refuse writes past 2 KB (EFBIG), as a full disk
+    // would (ENOSPC): the new checkpoint cannot be completed.
+    // subtle: lower only the soft limit; without CAP_SYS_RESOURCE a lowered hard limit can never be
+    // raised back, and every later test that writes more than 2 KB would be killed
+    struct rlimit old_limit;
+    getrlimit(RLIMIT_FSIZE, &old_limit);
+    struct rlimit small = {2048, old_limit.rlim_max};
+    void (*old_handler)(int) = std::signal(SIGXFSZ, SIG_IGN);  // get EFBIG instead of being killed
+    setrlimit(RLIMIT_FSIZE, &small);
+    std::string msg;
+    try {
+        gpt2_build_from_descriptor(model, "l1h1c8", 4, 10, 2);  // different weights
+        gpt2_save_checkpoint(model, dir + "/m.bin");
+    } catch (const Error& e) {
+        msg = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &old_limit);
+    std::signal(SIGXFSZ, old_handler);
+    INFO(msg);
+    CHECK(msg.find(dir + "/m.bin: write failed") != std::string::npos);
+    CHECK(read_file(dir + "/m.bin") == before);      // the previous checkpoint survives, whole
+    CHECK_FALSE(file_exists(dir + "/m.bin.tmp"));     // and no partial file is left behind
+}

@@ -1,0 +1,197 @@
+// test_train_step.cpp: one optimizer step as the trainer runs it: overfitting,
+// determinism, gradient accumulation, and a finite-difference check of the whole model.
+#include <doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "model/gpt2.h"
+#include "model/train/train_step.h"
+#include "test/check.h"
+#ifdef _OPENMP
+#include <omp.h>  // omp_set_num_threads: only tests and train.cpp touch threads
+#endif
+
+// Random tokens in [0,V), seeded: (n) values.
+static std::vector<int> random_tokens(size_t n, int V, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::vector<int> out(n);
+    for (int& x : out) x = (int)(gen() % (unsigned)V);
+    return out;
+}
+
+// A batch source that hands out consecutive (B,T) windows of a token stream, llm.c style.
+struct Stream {
+    std::vector<int> tokens;
+    size_t pos = 0;
+    void next(int* inputs, int* targets, int B, int T) {
+        for (size_t i = 0; i < (size_t)B * T; i++) {
+            inputs[i] = tokens[pos + i];
+            targets[i] = tokens[pos + i + 1];
+        }
+        pos += (size_t)B * T;
+    }
+};
+
+TEST_CASE("train_step/overfitting one small batch drives the loss below 0.05") {
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l2h2c32", 16, 32, 7);
+    const int B = 2, T = 16;
+    std::vector<int> tokens = random_tokens(B * T + 1, 32, 1);
+    TrainStepConfig cfg;
+    cfg.schedule.lr = 1e-2f;
+    cfg.schedule.kind = Schedule::Constant;
+    double loss = 0;
+    for (int step = 0; step < 150 && !(loss > 0 && loss < 0.05); step++) {
+        StepResult r = gpt2_train_step(model, cfg, step, B, T, [&](int* in, int* tg) {
+            Stream s{tokens};
+            s.next(in, tg, B, T);
+        });
+        loss = r.loss;
+    }
+    MESSAGE("final loss " << loss);
+    CHECK(loss < 0.05);
+}
+
+// 20 steps of training from seed 11 with dropout; returns the losses.
+// C=96 makes the MLP's inner dimension 4C=384, past Eigen's GEMM k-block (Makefile).
+static std::vector<double> run20(float dropout, int accum, int B) {
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l2h2c96", 16, 50, 11);
+    model.dropout = dropout;
+    TrainStepConfig cfg;
+    cfg.accum_steps = accum;
+    cfg.schedule.lr = 3e-3f;
+    cfg.schedule.warmup = 3;
+    cfg.schedule.total = 20;
+    cfg.adamw.weight_decay = 0.1f;
+    Stream s{random_tokens(20 * 4 * 16 + 1, 50, 3)};
+    std::vector<double> losses;
+    for (int step = 0; step < 20; step++)
+        losses.push_back(gpt2_train_step(model, cfg, step, B, 16, [&](int* in, int* tg) { s.next(in, tg, B, 16); }).loss);
+    return losses;
+}
+
+TEST_CASE("train_step/same seed, same threads: bit-identical losses over 20 steps") {
+    std::vector<double> a = run20(0.1f, 1, 4), b = run20(0.1f, 1, 4);
+    for (int i = 0; i < 20; i++) CHECK(a[i] == b[i]);
+    CHECK(a[19] < a[0]);  // and it learns
+}
+
+TEST_CASE("train_step/same seed at 1, 2 and 4 threads: bit-identical losses") {
+#ifdef _OPENMP
+    int saved = omp_get_max_threads();
+    std::vector<std::vector<double>> runs;
+    for (int threads : {1, 2, 4}) {
+        omp_set_num_threads(threads);
+        runs.push_back(run20(0.1f, 2, 2));
+    }
+    omp_set_num_threads(saved);
+    for (int i = 0; i < 20; i++) {
+        CHECK(runs[0][i] == runs[1][i]);
+        CHECK(runs[0][i] == runs[2][i]);
+    }
+#endif
+}
+
+TEST_CASE("train_step/gradient accumulation over k micro-batches equals one batch k times larger") {
+    const int T = 8, V = 40;
+    std::vector<int> tokens = random_tokens(4 * T + 1, V, 5);
+    // the same 4 sequences: once as B=4, once as 4 micro-batches of B=1
+    std::vector<int> in4(4 * T), tg4(4 * T);
+    for (int b = 0; b < 4; b++)
+        for (int t = 0; t < T; t++) {
+            in4[b * T + t] = tokens[b * T + t];
+            tg4[b * T + t] = tokens[b * T + t + 1];
+        }
+    GPT2 big, small;
+    gpt2_build_from_descriptor(big, "l2h2c16", T, V, 9);
+    gpt2_build_from_descriptor(small, "l2h2c16", T, V, 9);
+    TrainStepConfig cfg;
+    cfg.grad_clip = 0.0f;  // compare raw gradients
+    StepResult rb = gpt2_train_step(big, cfg, 0, 4, T, [&](int* in, int* tg) {
+        std::copy(in4.begin(), in4.end(), in);
+        std::copy(tg4.begin(), tg4.end(), tg);
+    });
+    cfg.accum_steps = 4;
+    int micro = 0;
+    StepResult rs = gpt2_train_step(small, cfg, 0, 1, T, [&](int* in, int* tg) {
+        std::copy(in4.begin() + micro * T, in4.begin() + (micro + 1) * T, in);
+        std::copy(tg4.begin() + micro * T, tg4.begin() + (micro + 1) * T, tg);
+        micro++;
+    });
+    CHECK(rs.loss == doctest::Approx(rb.loss).epsilon(1e-6));
+    CHECK(rs.norm == doctest::Approx(rb.norm).epsilon(1e-5));
+    // float sums in another order: agreement to a few ulps of the largest gradient
+    check_tensor("grads (accumulated vs one batch)", small.grads_memory.data(), big.grads_memory.data(),
+                 big.num_parameters, TOL_LAYER);
+    check_tensor("params after the step", small.params_memory.data(), big.params_memory.data(), big.num_parameters,
+                 TOL_LAYER);
+}
+
+// ----------------------------------------------------------------------------
+// finite differences on the whole model
+
+// Mean loss of the model on (inputs, targets) (B,T).
+static double loss_of(GPT2& model, const std::vector<int>& in, const std::vector<int>& tg, int B, int T) {
+    gpt2_forward(model, in.data(), tg.data(), B, T);
+    return model.mean_loss;
+}
+
+// For each parameter tensor, the directional derivative along u = g/|g| (g: that tensor's
+// backprop gradient) by central differences, compared with g.u = |g|. Returns the worst
+// relative error over tensors. Directions, not single elements: a float32 loss has ~1e-7
+// relative rounding, which single-element differences of small gradients cannot resolve.
+static double gradcheck(GPT2& model, const std::vector<float>& grads, const std::vector<int>& in,
+                        const std::vector<int>& tg, int B, int T) {
+    double worst = 0;
+    size_t offset = 0;
+    for (const ParameterInfo& e : model.param_table) {
+        const float* g = grads.data() + offset;
+        double norm = 0;
+        for (size_t i = 0; i < e.count; i++) norm += (double)g[i] * g[i];
+        norm = std::sqrt(norm);
+        if (norm > 1e-4) {
+            // A 4-point stencil along a unit direction, eps 1e-2: truncation error O(eps^4)
+            // (~1e-8) and float rounding of the loss (~1e-7 relative, over 12 eps) leave
+            // about 1e-5 absolute error, so the tolerance below (1e-3 relative) has room.
+            const double eps = 1e-2;
+            std::vector<float> saved(model.params_memory.begin() + offset, model.params_memory.begin() + offset + e.count);
+            float* p = model.params_memory.data() + offset;
+            auto loss_at = [&](double h) {  // loss with this tensor moved by h along g/|g|
+                for (size_t i = 0; i < e.count; i++) p[i] = saved[i] + (float)(h * g[i] / norm);
+                return loss_of(model, in, tg, B, T);
+            };
+            double fd = (8 * (loss_at(eps) - loss_at(-eps)) - (loss_at(2 * eps) - loss_at(-2 * eps))) / (12 * eps);
+            std::copy(saved.begin(), saved.end(), p);
+            double rel = std::fabs(fd - norm) / norm;
+            MESSAGE(std::string(e.name) << ": |g| " << norm << " finite difference " << fd << " rel err " << rel);
+            worst = std::max(worst, rel);
+        }
+        offset += e.count;
+    }
+    return worst;
+}
+
+TEST_CASE("train_step/finite differences agree with backward for the whole model") {
+    const int B = 2, T = 5, V = 37;  // V=37 pads to Vp=128: padding must stay out of the loss
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l2h2c16", 8, V, 3);
+    // move off the symmetric init (zero biases, unit LayerNorm) so every tensor has a gradient
+    std::mt19937 gen(4);
+    std::normal_distribution<float> noise(0.0f, 0.05f);
+    for (float& p : model.params_memory) p += noise(gen);
+    for (size_t i = (size_t)V * 16; i < (size_t)128 * 16; i++) model.params.wte[i] = 0.0f;  // padded rows
+    std::vector<int> in = random_tokens(B * T, V, 8), tg = random_tokens(B * T, V, 9);
+    gpt2_forward(model, in.data(), tg.data(), B, T);
+    gpt2_zero_grad(model);
+    gpt2_backward(model);
+    std::vector<float> grads = model.grads_memory;
+    double worst = gradcheck(model, grads, in, tg, B, T);
+    CHECK(worst < 1e-3);
+    // and the check can fail: a gradient 5% off in one tensor (wpe) is caught
+    std::vector<float> wrong = grads;
+    for (size_t i = 0; i < model.param_table[1].count; i++) wrong[model.param_table[0].count + i] *= 1.05f;
+    CHECK(gradcheck(model, wrong, in, tg, B, T) > 1e-2);
+}

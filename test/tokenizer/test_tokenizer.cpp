@@ -1,0 +1,245 @@
+// test_tokenizer.cpp: the tokenizer as the trainer sees it (tokenizer/tokenizer.h): the byte
+// tokenizer; GPT-2's ids against tiktoken's (test/fixtures/tokenizer_gpt2_reference.txt, written by
+// dev/tokenizer/gpt2_reference.mjs); round trips; the parallel encoder; `./train tokenizer ...`.
+#include <doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <unistd.h>  // dup, dup2
+#include <vector>
+
+#include "data/common/files.h"
+#include "tokenizer/bpe_train.h"  // training a vocabulary on random bytes
+#include "tokenizer/tokenizer.h"
+#include "test/check.h"   // shared_dir, temp_dir
+#include "test/sha256.h"  // sha256_hex
+
+// GPT-2's tokenizer, loaded once; null (and a message) when its files are not available
+static const Tokenizer* gpt2() {
+    static Tokenizer tok;
+    static int state = 0;  // 0 untried, 1 loaded, 2 missing
+    if (state == 0) {
+        try {
+            tokenizer_load(tok, "gpt2");
+            state = 1;
+        } catch (const Error& e) {
+            state = 2;
+        }
+    }
+    if (state == 2) MESSAGE("skipped: GPT-2's vocabulary not found (run `make gpt2-vocab`)");
+    return state == 1 ? &tok : nullptr;
+}
+
+static std::string ids_to_string(const std::vector<int>& ids) {
+    std::string s;
+    for (size_t i = 0; i < ids.size(); i++) s += (i ? " " : "") + std::to_string(ids[i]);
+    return s;
+}
+
+static std::string from_hex(const std::string& h) {
+    std::string s;
+    for (size_t i = 0; i + 1 < h.size(); i += 2) s += (char)std::stoi(h.substr(i, 2), nullptr, 16);
+    return s;
+}
+
+struct RefCase { bool allow_special; std::string text, ids; };
+static std::vector<RefCase> reference_cases(std::string* shakespeare_line) {
+    std::ifstream f("test/fixtures/tokenizer_gpt2_reference.txt");
+    REQUIRE_MESSAGE(f.good(), "test/fixtures/tokenizer_gpt2_reference.txt missing; HINT: node dev/tokenizer/gpt2_reference.mjs");
+    std::vector<RefCase> out;
+    std::string line;
+    while (std::getline(f, line)) {
+        std::vector<std::string> cols;
+        std::stringstream ss(line);
+        std::string col;
+        while (std::getline(ss, col, '\t')) cols.push_back(col);
+        if (cols.size() >= 3 && cols[0] == "case") out.push_back({cols[1] == "S", from_hex(cols[2]), cols.size() > 3 ? cols[3] : ""});
+        if (cols.size() == 3 && cols[0] == "shakespeare") *shakespeare_line = line;
+    }
+    return out;
+}
+
+TEST_CASE("tokenizer/byte") {
+    Tokenizer tok;
+    tokenizer_load(tok, "byte");
+    CHECK(tokenizer_vocab_size(tok) == 256);
+    CHECK(tok.eot == -1);
+    std::string s = "hi \xff<|endoftext|>";
+    std::vector<int> ids = tokenizer_encode(tok, s, true);
+    REQUIRE(ids.size() == s.size());
+    CHECK(ids[3] == 255);
+    CHECK(tokenizer_decode(tok, ids.data(), ids.size()) == s);
+    CHECK_THROWS_AS(tokenizer_load(tok, "/nonexistent/vocab"), Error);
+}
+
+TEST_CASE("tokenizer/encode gpt2 equals tiktoken") {
+    const Tokenizer* tok = gpt2();
+    if (!tok) return;
+    std::string shakespeare;
+    std::vector<RefCase> cases = reference_cases(&shakespeare);
+    CHECK(cases.size() >= 300);
+    for (const RefCase& c : cases) {
+        CAPTURE(c.text);
+        std::vector<int> ids = tokenizer_encode(*tok, c.text, c.allow_special);
+        CHECK(ids_to_string(ids) == c.ids);
+        CHECK(tokenizer_decode(*tok, ids.data(), ids.size()) == c.text);  // round trip on every string
+    }
+    // hand-checked: <|endoftext|> is plain text unless allowed
+    CHECK(tokenizer_encode(*tok, "<|endoftext|>", true) == std::vector<int>{50256});
+    CHECK(tokenizer_encode(*tok, "<|endoftext|>").size() > 1);
+    // all of Tiny Shakespeare: the id count and SHA-256 of "id id ..." equal tiktoken's
+    std::string path = shared_dir() + "/data/tinyshakespeare.txt";
+    if (!file_exists(path)) { MESSAGE("skipped Shakespeare: " << path << " not found"); return; }
+    std::string text = read_file(path);
+    std::vector<int> ids = tokenizer_encode_parallel(*tok, text);
+    CHECK(shakespeare == "shakespeare\t" + std::to_string(ids.size()) + "\t" + sha256_hex(ids_to_string(ids)));
+    CHECK(tokenizer_decode(*tok, ids.data(), ids.size()) == text);
+}
+
+TEST_CASE("tokenizer/decode") {
+    Tokenizer tok;
+    tokenizer_load(tok, "byte");
+    int bad[] = {65, 256};
+    CHECK_THROWS_WITH_AS(tokenizer_decode(tok, bad, 2), doctest::Contains("256"), Error);
+    // random bytes survive encode then decode (invalid UTF-8 included): with a vocabulary trained on
+    // random bytes here, and with GPT-2's if present
+    std::mt19937 rng(3);
+    auto random_bytes = [&](int rep) {
+        std::string s;
+        size_t len = rng() % 64;
+        for (size_t k = 0; k < len; k++) s += (char)(rep % 2 ? rng() % 256 : " a\n\xc3\xa9'\xff"[rng() % 8]);
+        return s;
+    };
+    std::string corpus;
+    for (int rep = 0; rep < 400; rep++) corpus += random_bytes(rep);
+    WordCounts counts;
+    bpe_count_words(corpus.data(), corpus.size(), {"<|endoftext|>"}, counts);
+    BpeTrainOptions opt;
+    opt.vocab_size = 400;
+    Tokenizer trained;
+    bpe_train(trained, counts, opt);
+    std::vector<const Tokenizer*> toks = {&trained};
+    if (gpt2()) toks.push_back(gpt2());
+    for (const Tokenizer* t : toks)
+        for (int rep = 0; rep < 200; rep++) {
+            std::string s = random_bytes(rep);
+            std::vector<int> ids = tokenizer_encode(*t, s, rep % 3 == 0);
+            CHECK(tokenizer_decode(*t, ids.data(), ids.size()) == s);
+        }
+    // hand-checked: an invalid byte is a piece of its own, encoded as its one-byte token
+    if (!gpt2()) return;
+    const Tokenizer& g = *gpt2();
+    std::vector<int> want = tokenizer_encode(g, "abc");
+    want.push_back(g.byte_id[0xff]);
+    for (int id : tokenizer_encode(g, " def")) want.push_back(id);
+    CHECK(tokenizer_encode(g, "abc\xff def") == want);
+}
+
+TEST_CASE("tokenizer/encode_parallel") {
+    const Tokenizer* tok = gpt2();
+    if (!tok) return;
+    std::mt19937 rng(11);
+    std::string text;
+    const char* parts[] = {"word", " ", "\n", "\n\n", "  ", "'s", "<|endoftext|>", "é", "\t", "42", "\xff"};
+    for (int k = 0; k < 20000; k++) text += parts[rng() % 11];
+    for (bool special : {false, true}) {
+        std::vector<int> serial = tokenizer_encode(*tok, text, special);
+        for (size_t chunk : {(size_t)1, (size_t)100, (size_t)4096, (size_t)1 << 20})
+            CHECK(tokenizer_encode_parallel(*tok, text, special, chunk) == serial);
+    }
+}
+
+TEST_CASE("tokenizer/encode_stream") {
+    const Tokenizer* tok = gpt2();
+    if (!tok) return;
+    std::string text;
+    for (int k = 0; k < 300; k++) text += "Line " + std::to_string(k) + ": it's  here\n\n  and <|endoftext|> \xff\xc3\xa9.\n";
+    std::string path = temp_dir("tokenizer_stream") + "/in.txt";
+    { std::ofstream(path, std::ios::binary) << text; }
+    for (bool special : {false, true})
+        for (size_t block : {(size_t)1, (size_t)7, (size_t)100, (size_t)4096, (size_t)1 << 20}) {
+            CAPTURE(block);
+            FILE* f = std::fopen(path.c_str(), "rb");
+            REQUIRE(f);
+            std::vector<int> ids;
+            tokenizer_encode_stream(*tok, f, path, special, [&](const std::vector<int>& part) {
+                ids.insert(ids.end(), part.begin(), part.end());
+            }, block);
+            std::fclose(f);
+            CHECK(ids == tokenizer_encode(*tok, text, special));
+        }
+}
+
+// ----------------------------------------------------------------------------
+// the command line: tokenizer_main with stdin and stdout pointed at files
+
+static std::string run_cli(std::vector<std::string> args, const std::string& input, int* status) {
+    static const std::string dir = temp_dir("tokenizer_cli");  // one directory; files rewritten per call
+    std::string in = dir + "/stdin", out = dir + "/stdout";
+    { std::ofstream(in, std::ios::binary) << input; }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(&a[0]);
+    std::fflush(stdout);
+    int saved_in = dup(0), saved_out = dup(1);
+    REQUIRE(std::freopen(in.c_str(), "rb", stdin));
+    REQUIRE(std::freopen(out.c_str(), "wb", stdout));
+    try {  // the exit statuses train.cpp's main gives
+        *status = tokenizer_main((int)argv.size(), argv.data());
+    } catch (const UsageError&) {
+        *status = 2;
+    } catch (const Error&) {
+        *status = 1;
+    }
+    std::fflush(stdout);
+    dup2(saved_in, 0);
+    dup2(saved_out, 1);
+    close(saved_in);
+    close(saved_out);
+    clearerr(stdin);
+    return read_file(out);
+}
+
+TEST_CASE("tokenizer/main") {
+    int status;
+    std::string dir = temp_dir("tokenizer_main");
+    std::string corpus = dir + "/corpus.txt";
+    std::string text;
+    for (int k = 0; k < 300; k++) text += "to be or not to be, that is the question " + std::to_string(k % 7) + "\n";
+    { std::ofstream(corpus, std::ios::binary) << text; }
+    // train a vocabulary, then encode and decode with it
+    run_cli({"tokenizer", "train", "--input", corpus, "--vocab-size", "280", "--out", dir + "/tok.vocab"}, "", &status);
+    CHECK(status == 0);
+    Tokenizer tok;
+    tokenizer_load(tok, dir + "/tok.vocab");
+    CHECK(tokenizer_vocab_size(tok) == 280);
+    std::string ids = run_cli({"tokenizer", "encode", "--tokenizer", dir + "/tok.vocab"}, "to be<|endoftext|>", &status);
+    CHECK(status == 0);
+    CHECK(ids == ids_to_string(tokenizer_encode(tok, "to be<|endoftext|>")) + "\n");
+    std::string special = run_cli({"tokenizer", "encode", "--tokenizer", dir + "/tok.vocab", "--allow-special"}, "to be<|endoftext|>", &status);
+    CHECK(special == ids_to_string(tokenizer_encode(tok, "to be<|endoftext|>", true)) + "\n");
+    CHECK(special.find("279") != std::string::npos);
+    CHECK(run_cli({"tokenizer", "decode", "--tokenizer", dir + "/tok.vocab"}, ids, &status) == "to be<|endoftext|>");
+    // more special tokens (kept by our text format), each its own id when allowed
+    run_cli({"tokenizer", "train", "--input", corpus, "--vocab-size", "280", "--special", "<|pad|>", "--out", dir + "/sp.vocab"}, "", &status);
+    CHECK(status == 0);
+    std::string sp = run_cli({"tokenizer", "encode", "--tokenizer", dir + "/sp.vocab", "--allow-special"}, "<|pad|><|endoftext|>", &status);
+    CHECK(sp == "279 278\n");  // <|endoftext|> 278 comes first, then <|pad|> 279
+    run_cli({"tokenizer", "train", "--input", corpus, "--special", "<|pad|>", "--out", dir + "/sp.bin"}, "", &status);
+    CHECK(status == 1);  // llm.c's format holds only <|endoftext|>
+    // wrong flags (status 2) and wrong input (status 1) are errors, never ignored
+    run_cli({"tokenizer", "encode", "--bogus"}, "", &status);
+    CHECK(status == 2);
+    run_cli({"tokenizer"}, "", &status);
+    CHECK(status == 2);
+    run_cli({"tokenizer", "train", "--input", corpus, "--vocab-size", "12", "--out", dir + "/x.vocab"}, "", &status);
+    CHECK(status == 2);
+    run_cli({"tokenizer", "decode", "--tokenizer", "byte"}, "65 x", &status);
+    CHECK(status == 1);
+    run_cli({"tokenizer", "encode", "--tokenizer", corpus}, "hi", &status);  // not a vocabulary
+    CHECK(status == 1);
+    CHECK(run_cli({"tokenizer", "--help"}, "", &status).find("encode") != std::string::npos);
+    CHECK(status == 0);
+}
