@@ -418,8 +418,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
         start_step = resumed->step;
         model.m_memory = resumed->m;
         model.v_memory = resumed->v;
-        DataLoaderState ls{resumed->loader[0], resumed->loader[1], resumed->loader[2], resumed->loader[3]};
-        dataloader_restore(train_loader, ls);
+        dataloader_restore(train_loader, resumed->loader);
         std::printf("resumed from %s at step %d\n", state_path(opt.output_dir, start_step).c_str(), start_step);
     }
     FILE* log = nullptr;
@@ -467,8 +466,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
             bool checkpoint = (opt.checkpoint_every > 0 && step > 0 && step % opt.checkpoint_every == 0) ||
                               last_step || stop_requested;
             if (!opt.output_dir.empty() && checkpoint) {
-                DataLoaderState ls = dataloader_state(train_loader);
-                state.loader[0] = ls.epoch, state.loader[1] = ls.shard, state.loader[2] = ls.batch, state.loader[3] = ls.rng;
+                state.loader = dataloader_state(train_loader);
                 save_checkpoint(opt.output_dir, step, model, state, opt.keep_checkpoints);
                 std::printf("wrote %s\n", model_path(opt.output_dir, step).c_str());
             }

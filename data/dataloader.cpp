@@ -11,19 +11,12 @@
 #include <unistd.h>    // close
 
 #include "data/common/files.h"  // Error
+#include "data/common/splitmix.h"  // splitmix64_next: the shuffles' generator
 
 static const char* PREPARE_HINT = " (HINT: prepare the data with this run's tokenizer: ./train prepare --tokenizer ...)";
 
 // ----------------------------------------------------------------------------
 // seeded permutations
-
-// splitmix64: a full-period 64-bit generator whose whole state is one integer.
-static uint64_t splitmix64(uint64_t& x) {
-    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 // 0..n-1, shuffled by Fisher-Yates from a key unless the loader is sequential.
 // subtle: every permutation is a function of (seed, epoch, shard) only, never of a generator
@@ -33,16 +26,16 @@ static std::vector<size_t> permutation(size_t n, bool shuffle, uint64_t key) {
     for (size_t i = 0; i < n; i++) p[i] = i;
     if (!shuffle) return p;
     uint64_t x = key;
-    for (size_t i = n; i > 1; i--) std::swap(p[i - 1], p[splitmix64(x) % i]);  // modulo bias ~ n/2^64
+    for (size_t i = n; i > 1; i--) std::swap(p[i - 1], p[splitmix64_next(x) % i]);  // modulo bias ~ n/2^64
     return p;
 }
 
 // One key per (seed, epoch, slot): slot 0 is the shard order, slot f+1 the windows of file f.
 static uint64_t key(uint64_t seed, uint64_t epoch, uint64_t slot) {
     uint64_t x = seed;
-    uint64_t k = splitmix64(x) ^ epoch;
-    k = splitmix64(k) ^ slot;
-    return splitmix64(k);
+    uint64_t k = splitmix64_next(x) ^ epoch;
+    k = splitmix64_next(k) ^ slot;
+    return splitmix64_next(k);
 }
 
 // ----------------------------------------------------------------------------

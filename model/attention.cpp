@@ -4,6 +4,7 @@
 // triangularView products skip the masked half (plain version: the same products on the full
 // matrices, then the mask). The softmax's exp and sums are vectorised (reduce.h).
 #include "model/attention.h"
+#include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
 #include "model/views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
 
@@ -16,6 +17,7 @@ using Eigen::Lower;
 using Eigen::Upper;
 
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
+    ProfileScope timer("attention_forward");  // --profile: the time of this call, in its layer's row
     const int hs = C / NH;  // head size
     const float scale = 1.0f / std::sqrt((float)hs);
     // every (b, head) is independent and owns its slice of out and att
@@ -51,6 +53,7 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
 
 void attention_backward(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
                         int B, int T, int C, int NH) {
+    ProfileScope timer("attention_backward");  // --profile: the time of this call, in its layer's row
     const int hs = C / NH;
     const float scale = 1.0f / std::sqrt((float)hs);
     // (b, head) owns its q,k,v columns of dinp: no two iterations write the same memory

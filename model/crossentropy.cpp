@@ -1,5 +1,6 @@
 // crossentropy.cpp: softmax, cross-entropy, and their fused backward. See crossentropy.h.
 #include "model/crossentropy.h"
+#include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 
 #include <algorithm>  // max
 #include <cmath>      // log, INFINITY
@@ -8,6 +9,7 @@
 #include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
 
 void softmax_forward(float* probs, const float* logits, int B, int T, int V, int Vp) {
+    ProfileScope timer("softmax_forward");  // --profile: the time of this call, in its layer's row
     // probs = F.softmax(logits, dim=-1)
     #pragma omp parallel for
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
@@ -25,6 +27,7 @@ void softmax_forward(float* probs, const float* logits, int B, int T, int V, int
 }
 
 void crossentropy_forward(float* losses, const float* probs, const int* targets, int B, int T, int Vp) {
+    ProfileScope timer("crossentropy_forward");  // --profile: the time of this call, in its layer's row
     // loss = F.cross_entropy(...), before the mean over (b,t)
     #pragma omp parallel for
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
@@ -35,6 +38,7 @@ void crossentropy_forward(float* losses, const float* probs, const int* targets,
 
 void crossentropy_softmax_backward(float* dlogits, const float* dlosses, const float* probs, const int* targets,
                                    int B, int T, int V, int Vp) {
+    ProfileScope timer("crossentropy_softmax_backward");  // --profile: the time of this call, in its layer's row
     #pragma omp parallel for
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
         float* dlogits_bt = dlogits + bt * Vp;    // seek to dlogits[b,t,:]

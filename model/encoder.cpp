@@ -1,9 +1,11 @@
 // encoder.cpp: token + position embeddings. See encoder.h.
 #include "model/encoder.h"
+#include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 
 #include <cstddef>  // size_t
 
 void encoder_forward(float* out, const int* inp, const float* wte, const float* wpe, int B, int T, int C) {
+    ProfileScope timer("encoder_forward");  // --profile: the time of this call, in its layer's row
     // x = self.transformer.wte(idx) + self.transformer.wpe(pos)
     #pragma omp parallel for collapse(2)
     for (int b = 0; b < B; b++) {
@@ -18,6 +20,7 @@ void encoder_forward(float* out, const int* inp, const float* wte, const float* 
 }
 
 void encoder_backward(float* dwte, float* dwpe, const float* dout, const int* inp, int B, int T, int C) {
+    ProfileScope timer("encoder_backward");  // --profile: the time of this call, in its layer's row
     // forward: out[b,t,:] = wte[ix,:] + wpe[t,:], so both rows receive dout[b,t,:].
     // subtle: two positions can hold the same token, so a parallel loop over (b,t)
     // would race on dwte[ix]. Instead each thread owns a slice of channels i and

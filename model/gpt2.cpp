@@ -14,7 +14,7 @@
 #include "model/gelu.h"
 #include "model/layernorm.h"
 #include "model/matmul.h"
-#include "data/common/profile.h"  // TIMED: per-layer timers for --profile
+#include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/residual.h"
 #include "model/rng.h"   // PyTorch-compatible normal_ for the initialisation
 #include "data/common/files.h"  // Error, UsageError
@@ -175,34 +175,34 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
     ParameterTensors& params = model.params;
     ActivationTensors& acts = model.acts;
 
-    TIMED(encoder_forward)(acts.encoded, inputs, params.wte, params.wpe, B, T, C);  // (B,T,C)
-    TIMED(dropout_forward)(acts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
+    encoder_forward(acts.encoded, inputs, params.wte, params.wpe, B, T, C);  // (B,T,C)
+    dropout_forward(acts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
     for (int l = 0; l < L; l++) {
         float* residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C)
         LayerParams lp = layer_params(params, C, l);
         LayerActs la = layer_acts(acts, c, B, T, l);
         // x = x + self.attn(self.ln_1(x))
-        TIMED(layernorm_forward)(la.ln1, la.ln1_mean, la.ln1_rstd, residual, lp.ln1w, lp.ln1b, B, T, C);
-        TIMED(matmul_forward)(la.qkv, la.ln1, lp.qkvw, lp.qkvb, B, T, C, 3 * C);            // (B,T,3C)
-        TIMED(attention_forward)(la.atty, la.att, la.qkv, B, T, C, NH);                      // (B,T,C)
-        TIMED(matmul_forward)(la.attproj, la.atty, lp.attprojw, lp.attprojb, B, T, C, C);    // (B,T,C)
-        TIMED(dropout_forward)(la.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
-        TIMED(residual_forward)(la.residual2, residual, la.attproj, BTC);
+        layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, residual, lp.ln1w, lp.ln1b, B, T, C);
+        matmul_forward(la.qkv, la.ln1, lp.qkvw, lp.qkvb, B, T, C, 3 * C);            // (B,T,3C)
+        attention_forward(la.atty, la.att, la.qkv, B, T, C, NH);                      // (B,T,C)
+        matmul_forward(la.attproj, la.atty, lp.attprojw, lp.attprojb, B, T, C, C);    // (B,T,C)
+        dropout_forward(la.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
+        residual_forward(la.residual2, residual, la.attproj, BTC);
         // x = x + self.mlp(self.ln_2(x))
-        TIMED(layernorm_forward)(la.ln2, la.ln2_mean, la.ln2_rstd, la.residual2, lp.ln2w, lp.ln2b, B, T, C);
-        TIMED(matmul_forward)(la.fch, la.ln2, lp.fcw, lp.fcb, B, T, C, 4 * C);               // (B,T,4C)
-        TIMED(gelu_forward)(la.fch_gelu, la.fch, BTC * 4);
-        TIMED(matmul_forward)(la.fcproj, la.fch_gelu, lp.fcprojw, lp.fcprojb, B, T, 4 * C, C);  // (B,T,C)
-        TIMED(dropout_forward)(la.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
-        TIMED(residual_forward)(la.residual3, la.residual2, la.fcproj, BTC);
+        layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.residual2, lp.ln2w, lp.ln2b, B, T, C);
+        matmul_forward(la.fch, la.ln2, lp.fcw, lp.fcb, B, T, C, 4 * C);               // (B,T,4C)
+        gelu_forward(la.fch_gelu, la.fch, BTC * 4);
+        matmul_forward(la.fcproj, la.fch_gelu, lp.fcprojw, lp.fcprojb, B, T, 4 * C, C);  // (B,T,C)
+        dropout_forward(la.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
+        residual_forward(la.residual3, la.residual2, la.fcproj, BTC);
     }
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
-    TIMED(layernorm_forward)(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
+    layernorm_forward(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
     // logits = self.lm_head(x), with lm_head's weight tied to wte
-    TIMED(matmul_forward)(acts.logits, acts.lnf, params.wte, nullptr, B, T, C, Vp);  // (B,T,Vp)
-    TIMED(softmax_forward)(acts.probs, acts.logits, B, T, V, Vp);                   // (B,T,Vp)
+    matmul_forward(acts.logits, acts.lnf, params.wte, nullptr, B, T, C, Vp);  // (B,T,Vp)
+    softmax_forward(acts.probs, acts.logits, B, T, V, Vp);                   // (B,T,Vp)
     if (targets) {
-        TIMED(crossentropy_forward)(acts.losses, acts.probs, targets, B, T, Vp);  // (B,T)
+        crossentropy_forward(acts.losses, acts.probs, targets, B, T, Vp);  // (B,T)
         double sum = 0.0;  // mean over (b,t), in double, in order
         for (size_t i = 0; i < (size_t)B * T; i++) sum += acts.losses[i];
         model.mean_loss = (float)(sum / ((double)B * T));
@@ -217,11 +217,13 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
 // Clears n floats of an activation gradient before a backward adds into them (in parallel:
 // zeroing is bound by memory bandwidth, which one core alone does not saturate).
 static void zero_backward(float* g, size_t n) {
+    ProfileScope timer("zero_backward");  // --profile: the time of this call, in its layer's row
     #pragma omp parallel for
     for (size_t i = 0; i < n; i++) g[i] = 0.0f;
 }
 
 void gpt2_zero_grad(GPT2& model) {
+    ProfileScope timer("gpt2_zero_grad");  // --profile: the time of this call, in its layer's row
     float* g = model.grads_memory.data();
     #pragma omp parallel for
     for (size_t i = 0; i < model.num_parameters; i++) g[i] = 0.0f;  // memset, on every core
@@ -255,17 +257,17 @@ void gpt2_backward(GPT2& model) {
     float* dresidual[2] = {gacts.encoded, ga.residual3};    // (B,T,C) each
     // gradients are added (+=) into, so they start at zero; cleared here, not in zero_grad,
     // because gradient accumulation runs several backward passes into the same parameter grads
-    TIMED(zero_backward)(gacts.logits, (size_t)B * T * Vp);
-    TIMED(zero_backward)(gacts.lnf, BTC);
-    TIMED(zero_backward)(dresidual[L % 2], BTC);
+    zero_backward(gacts.logits, (size_t)B * T * Vp);
+    zero_backward(gacts.lnf, BTC);
+    zero_backward(dresidual[L % 2], BTC);
 
     // the loss is the mean over (b,t): each position's loss gets gradient 1/(B*T)
     const float dloss_mean = 1.0f / ((float)B * T);
     for (size_t i = 0; i < (size_t)B * T; i++) gacts.losses[i] = dloss_mean;
-    TIMED(crossentropy_softmax_backward)(gacts.logits, gacts.losses, acts.probs, targets, B, T, V, Vp);
-    TIMED(matmul_backward)(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp);
+    crossentropy_softmax_backward(gacts.logits, gacts.losses, acts.probs, targets, B, T, V, Vp);
+    matmul_backward(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp);
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
-    TIMED(layernorm_backward)(dresidual[L % 2], grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
+    layernorm_backward(dresidual[L % 2], grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
                        acts.lnf_rstd, B, T, C);
     for (int l = L - 1; l >= 0; l--) {
         residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C)
@@ -277,26 +279,26 @@ void gpt2_backward(GPT2& model) {
         // clear the slot (left over from layer l+1) and the input gradient. subtle: the slot's
         // tensors ln1 .. fcproj lie back to back in table order (tensors.cpp) and residual3
         // (a dresidual buffer) comes right after them, so [ln1, residual3) is the slot minus it.
-        TIMED(zero_backward)(ga.ln1, (size_t)(ga.residual3 - ga.ln1));
-        TIMED(zero_backward)(dinp, BTC);
+        zero_backward(ga.ln1, (size_t)(ga.residual3 - ga.ln1));
+        zero_backward(dinp, BTC);
         // the MLP half, in reverse
-        TIMED(residual_backward)(ga.residual2, ga.fcproj, dout, BTC);
-        TIMED(dropout_backward)(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
-        TIMED(matmul_backward)(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C);
-        TIMED(gelu_backward)(ga.fch, la.fch, ga.fch_gelu, BTC * 4);
-        TIMED(matmul_backward)(ga.ln2, gp.fcw, gp.fcb, ga.fch, la.ln2, lp.fcw, B, T, C, 4 * C);
-        TIMED(layernorm_backward)(ga.residual2, gp.ln2w, gp.ln2b, ga.ln2, la.residual2, lp.ln2w, la.ln2_mean, la.ln2_rstd,
+        residual_backward(ga.residual2, ga.fcproj, dout, BTC);
+        dropout_backward(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
+        matmul_backward(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C);
+        gelu_backward(ga.fch, la.fch, ga.fch_gelu, BTC * 4);
+        matmul_backward(ga.ln2, gp.fcw, gp.fcb, ga.fch, la.ln2, lp.fcw, B, T, C, 4 * C);
+        layernorm_backward(ga.residual2, gp.ln2w, gp.ln2b, ga.ln2, la.residual2, lp.ln2w, la.ln2_mean, la.ln2_rstd,
                            B, T, C);
         // the attention half, in reverse
-        TIMED(residual_backward)(dinp, ga.attproj, ga.residual2, BTC);
-        TIMED(dropout_backward)(ga.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
-        TIMED(matmul_backward)(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C);
-        TIMED(attention_backward)(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH);
-        TIMED(matmul_backward)(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C);
-        TIMED(layernorm_backward)(dinp, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
+        residual_backward(dinp, ga.attproj, ga.residual2, BTC);
+        dropout_backward(ga.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
+        matmul_backward(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C);
+        attention_backward(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH);
+        matmul_backward(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C);
+        layernorm_backward(dinp, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
     }
-    TIMED(dropout_backward)(gacts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
-    TIMED(encoder_backward)(grads.wte, grads.wpe, gacts.encoded, inputs, B, T, C);
+    dropout_backward(gacts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
+    encoder_backward(grads.wte, grads.wpe, gacts.encoded, inputs, B, T, C);
 }
 
 // ----------------------------------------------------------------------------
@@ -310,7 +312,7 @@ void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t
     size_t offset = 0;
     for (const ParameterInfo& e : model.param_table) {
         float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
-        TIMED(adamw_update)(model.params_memory.data() + offset, model.grads_memory.data() + offset,
+        adamw_update(model.params_memory.data() + offset, model.grads_memory.data() + offset,
                      model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t);
         offset += e.count;
     }

@@ -1,5 +1,6 @@
 // layernorm.cpp: LayerNorm forward and backward. See layernorm.h.
 #include "model/layernorm.h"
+#include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 
 #include <cmath>    // sqrt
 #include <cstddef>  // size_t
@@ -8,6 +9,7 @@
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                        int B, int T, int C) {
+    ProfileScope timer("layernorm_forward");  // --profile: the time of this call, in its layer's row
     const double eps = 1e-5;
     #pragma omp parallel for
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
@@ -27,6 +29,7 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
 
 void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                         const float* weight, const float* mean, const float* rstd, int B, int T, int C) {
+    ProfileScope timer("layernorm_backward");  // --profile: the time of this call, in its layer's row
     const size_t BT = (size_t)B * T;
     // Part 1, dinp: each position is independent, so (b,t) owns its row.
     #pragma omp parallel for

@@ -1,5 +1,6 @@
 // matmul.cpp: the linear layer as Eigen GEMMs on Maps. See matmul.h.
 #include "model/matmul.h"
+#include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/views.h"  // Mat, ConstMat, Vec, ConstVec: the (C,BT) views
 
 #include <algorithm>  // min
@@ -56,6 +57,7 @@ static void parallel_ranges(Index n, Index align, const Block& block) {
 }
 
 void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int T, int C, int OC) {
+    ProfileScope timer("matmul_forward");  // --profile: the time of this call, in its layer's row
     const Index BT = (Index)B * T;
     ConstMat X(inp, C, BT);     // (C,BT): column bt holds inp[b,t,:]
     ConstMat W(weight, C, OC);  // (C,OC): column o holds row o of the PyTorch weight
@@ -77,6 +79,7 @@ void matmul_forward(float* out, const float* inp, const float* weight, const flo
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int B, int T, int C, int OC) {
+    ProfileScope timer("matmul_backward");  // --profile: the time of this call, in its layer's row
     const Index BT = (Index)B * T;
     ConstMat X(inp, C, BT);     // (C,BT)
     ConstMat W(weight, C, OC);  // (C,OC)

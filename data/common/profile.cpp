@@ -1,4 +1,4 @@
-// profile.cpp: the timer table behind TIMED. See profile.h.
+// profile.cpp: the timer table behind ProfileScope. See profile.h.
 #include "data/common/profile.h"
 
 #include <cstring>  // strlen, strncmp
@@ -60,6 +60,6 @@ void profile_print(FILE* out, int steps, double step_ms) {
     for (const ProfileRow& r : g_rows) f += r.forward, b += r.backward, u += r.update;
     std::fprintf(out, "  %-22s %10.2f %10.2f %10.2f %10.2f %6.1f%%\n", "all timed calls", f * ms, b * ms, u * ms,
                  total * ms, 100.0);
-    if (step_ms > 0)  // zeroing, loss sum, loop overhead: what no TIMED call covers
+    if (step_ms > 0)  // zeroing, loss sum, loop overhead: what no timed call covers
         std::fprintf(out, "  %-22s %43.2f  (step %.2f ms)\n", "outside timed calls", step_ms - total * ms, step_ms);
 }

@@ -188,7 +188,7 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
         if (step == o.warmup && o.profile) profile_enable(true);  // count only timed steps
         auto t0 = std::chrono::steady_clock::now();
         gpt2_forward(model, inputs, targets, B, T);
-        TIMED(gpt2_zero_grad)(model);
+        gpt2_zero_grad(model);
         gpt2_backward(model);
         gpt2_update(model, 1e-4f, adamw, step + 1);
         if (step >= o.warmup) ms.push_back(1000.0 * seconds_since(t0));

@@ -1,5 +1,6 @@
 // adamw.cpp: AdamW and gradient clipping. See adamw.h.
 #include "model/train/adamw.h"
+#include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 
 #include <algorithm>  // min
 #include <cmath>      // pow, sqrt
@@ -9,6 +10,7 @@
 
 void adamw_update(float* params, const float* grads, float* m, float* v, size_t n, float lr,
                   const AdamWConfig& cfg, float wd, int t) {
+    ProfileScope timer("adamw_update");  // --profile: the time of this call, in its layer's row
     // the scalars PyTorch computes once per step, in double, then applies in float
     const float decay = (float)(1.0 - (double)lr * wd);
     const double bias_correction1 = 1.0 - std::pow((double)cfg.beta1, t);

@@ -18,7 +18,8 @@ void train_state_save(const std::string& path, const TrainState& s) {
     header[4] = (int32_t)args.size();
     header[5] = (int32_t)s.m.size();  // low 31 bits are enough to catch a mismatch; the size check is exact
     std::memcpy(&header[10], &s.best_val_loss, sizeof(double));
-    std::memcpy(&header[20], s.loader, sizeof s.loader);
+    const uint64_t loader[4] = {s.loader.epoch, s.loader.shard, s.loader.batch, s.loader.rng};
+    std::memcpy(&header[20], loader, sizeof loader);
     AtomicFile f(path);
     f.write(header, sizeof header);
     f.write(s.m.data(), s.m.size() * sizeof(float));
@@ -41,7 +42,9 @@ void train_state_load(const std::string& path, size_t num_parameters, TrainState
         s.step = header[2];
         s.evals_since_best = header[3];
         std::memcpy(&s.best_val_loss, &header[10], sizeof(double));
-        std::memcpy(s.loader, &header[20], sizeof s.loader);
+        uint64_t loader[4];
+        std::memcpy(loader, &header[20], sizeof loader);
+        s.loader = DataLoaderState{loader[0], loader[1], loader[2], loader[3]};
         s.m.resize(num_parameters);
         s.v.resize(num_parameters);
         read_exact(f, s.m.data(), num_parameters * sizeof(float), path);

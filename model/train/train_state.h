@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "data/dataloader.h"  // DataLoaderState
+
 constexpr int STATE_MAGIC = 20241127;
 constexpr int STATE_VERSION = 1;
 
@@ -20,7 +22,7 @@ struct TrainState {
     int step = 0;                      // optimizer steps completed
     double best_val_loss = 1e30;       // lowest validation loss so far
     int evals_since_best = 0;          // for early stopping
-    uint64_t loader[4] = {0, 0, 0, 0}; // DataLoaderState: epoch, shard, batch, rng
+    DataLoaderState loader;            // where the training data loader is (data/dataloader.h)
     std::vector<float> m, v;           // (num_parameters) each: AdamW moments
     std::vector<std::string> argv;     // the command line of the run, without argv[0]
 };

@@ -1,5 +1,5 @@
-// test_profile.cpp: model/profile, the per-layer timer table behind `--profile`: TIMED calls
-// land in the row of their layer and the column of their pass, and cost nothing when off.
+// test_profile.cpp: data/common/profile, the per-layer timer table behind `--profile`: calls timed
+// by a ProfileScope land in the row of their layer and the column of their pass, and cost nothing when off.
 #include <doctest.h>
 
 #include <cstdio>
@@ -9,9 +9,18 @@
 #include "test/check.h"  // temp_dir
 
 static int calls = 0;
-static void tlayer_forward(int k) { calls += k; }
-static void tlayer_backward(int k) { calls += k; }
-static void thing_update(int k) { calls += k; }
+static void tlayer_forward(int k) {
+    ProfileScope timer("tlayer_forward");
+    calls += k;
+}
+static void tlayer_backward(int k) {
+    ProfileScope timer("tlayer_backward");
+    calls += k;
+}
+static void thing_update(int k) {
+    ProfileScope timer("thing_update");
+    calls += k;
+}
 
 // The printed table, read back through a temporary file.
 static std::string printed(int steps) {
@@ -28,13 +37,13 @@ static std::string printed(int steps) {
     return s;
 }
 
-TEST_CASE("profile/TIMED calls the function and fills one row per layer") {
+TEST_CASE("profile/ProfileScope fills one row per layer") {
     profile_enable(true);
     calls = 0;
-    TIMED(tlayer_forward)(1);
-    TIMED(tlayer_backward)(2);
-    TIMED(tlayer_forward)(4);
-    TIMED(thing_update)(8);
+    tlayer_forward(1);
+    tlayer_backward(2);
+    tlayer_forward(4);
+    thing_update(8);
     CHECK(calls == 15);  // every call went through, once
     std::string table = printed(2);
     CHECK(table.find("tlayer ") != std::string::npos);       // the row "tlayer": forward and backward
@@ -43,10 +52,10 @@ TEST_CASE("profile/TIMED calls the function and fills one row per layer") {
     profile_enable(false);
 }
 
-TEST_CASE("profile/off: TIMED still calls, the table stays empty") {
+TEST_CASE("profile/off: the table stays empty") {
     profile_enable(false);
     calls = 0;
-    TIMED(tlayer_forward)(3);
+    tlayer_forward(3);
     CHECK(calls == 3);
     CHECK(printed(1).find("tlayer ") == std::string::npos);
 }
