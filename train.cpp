@@ -248,7 +248,7 @@ static EvalResult evaluate(GPT2& model, DataLoader& val, const Tokenizer& tok, i
 // Generates n tokens after `context`, printing each decoded token as it comes.
 static void generate(GPT2& model, const Tokenizer& tok, std::vector<int> context, int n, float temperature, int top_k,
                      uint64_t seed) {
-    SamplerRng rng{seed * 0x9E3779B97F4A7C15ULL + 1};
+    SamplerRng rng = sampler_init(seed);
     const int maxT = model.seq_len;  // the activations' T: slide a window of the last maxT tokens
     const int Vp = model.config.padded_vocab_size;
     model.training = false;

@@ -7,7 +7,6 @@
 #include <cstring>  // strcmp
 
 #include "model/attention.h"
-#include "model/train/checkpoint.h"  // llm.c's model file format
 #include "model/crossentropy.h"
 #include "model/dropout.h"
 #include "model/encoder.h"
@@ -17,7 +16,7 @@
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/residual.h"
 #include "model/rng.h"   // PyTorch-compatible normal_ for the initialisation
-#include "data/common/files.h"  // Error, UsageError
+#include "data/common/errors.h"  // Error, UsageError
 
 // ----------------------------------------------------------------------------
 // per-layer views: layer l's slice of every per-layer tensor, for params and grads
@@ -68,21 +67,14 @@ static GPT2Config one_layer_config(const GPT2Config& c) {
 // ----------------------------------------------------------------------------
 // building
 
-static void allocate_parameters(GPT2& model) {
-    model.param_table = parameter_table(model.config);
+void gpt2_build(GPT2& model, const GPT2Config& c) {
+    model.config = c;
+    model.param_table = parameter_table(c);
     model.num_parameters = table_size(model.param_table);
     model.params_memory.assign(model.num_parameters, 0.0f);
     model.grads_memory.assign(model.num_parameters, 0.0f);
     point_tensors(model.params, model.params_memory.data(), model.param_table);
     point_tensors(model.grads, model.grads_memory.data(), model.param_table);
-}
-
-void gpt2_build_from_checkpoint(GPT2& model, const std::string& path) {
-    std::vector<float> loaded;
-    checkpoint_load(path, model.config, loaded);
-    allocate_parameters(model);
-    model.params_memory.swap(loaded);  // same size: checkpoint_load sized it from the same table
-    point_tensors(model.params, model.params_memory.data(), model.param_table);
 }
 
 GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len, int vocab_size) {
@@ -110,8 +102,7 @@ GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len,
 
 void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_seq_len, int vocab_size,
                                 uint64_t seed) {
-    model.config = gpt2_config_from_descriptor(desc, max_seq_len, vocab_size);
-    allocate_parameters(model);
+    gpt2_build(model, gpt2_config_from_descriptor(desc, max_seq_len, vocab_size));
     const GPT2Config& c = model.config;
     ParameterTensors& p = model.params;
     // GPT-2's initialisation (nanoGPT's _init_weights): weights N(0, 0.02), the two projections
@@ -302,25 +293,7 @@ void gpt2_backward(GPT2& model) {
 }
 
 // ----------------------------------------------------------------------------
-// update and save
-
-void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t) {
-    if (model.m_memory.empty()) {  // lazily: inference never needs them
-        model.m_memory.assign(model.num_parameters, 0.0f);
-        model.v_memory.assign(model.num_parameters, 0.0f);
-    }
-    size_t offset = 0;
-    for (const ParameterInfo& e : model.param_table) {
-        float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
-        adamw_update(model.params_memory.data() + offset, model.grads_memory.data() + offset,
-                     model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t);
-        offset += e.count;
-    }
-}
-
-void gpt2_save_checkpoint(const GPT2& model, const std::string& path) {
-    checkpoint_save(path, model.config, model.params_memory.data(), model.num_parameters);
-}
+// what a model costs
 
 double gpt2_flops_per_token(const GPT2Config& c, int T) {
     // 6 FLOPs per parameter per token (2 forward, 4 backward), plus attention's

@@ -1,4 +1,4 @@
-// gpt2.h: the whole GPT-2: build, forward, zero_grad, backward, update.
+// gpt2.h: the whole GPT-2: build, forward, zero_grad, backward (the update: model/train/adamw.h).
 // gpt2.cpp only calls the layers in order; there is no math in it. Read it after
 // train.cpp and before the layer files. Names follow llm.c's train_gpt2.c.
 //   forward:  tokens -> encoder -> L x [ln1 -> qkv -> attention -> proj -> +residual,
@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "model/train/adamw.h"    // AdamWConfig
 #include "model/config.h"   // GPT2Config
 #include "model/tensors.h"  // ParameterTensors, ActivationTensors, the tables
 
@@ -43,8 +42,9 @@ struct GPT2 {
     uint64_t dropout_seed = 0;         // set per step by the trainer; backward reuses it
 };
 
-// Loads an llm.c-format checkpoint (checkpoint.h). Throws Error naming the file.
-void gpt2_build_from_checkpoint(GPT2& model, const std::string& path);
+// Allocates zeroed parameters and gradients for configuration c (the builders call it:
+// gpt2_build_from_descriptor below, gpt2_build_from_checkpoint in model/train/checkpoint.h).
+void gpt2_build(GPT2& model, const GPT2Config& c);
 // A fresh model from a descriptor: "dN" (N layers, N heads, 64N channels) or "lNhNcN"
 // (e.g. l4h4c128), with GPT-2's initialisation drawn from a PyTorch-compatible generator.
 void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_seq_len, int vocab_size,
@@ -60,10 +60,6 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
 void gpt2_zero_grad(GPT2& model);
 // Adds d(mean loss)/d(params) of the last forward into model.grads.
 void gpt2_backward(GPT2& model);
-// One AdamW step (t counts from 1); weight decay only on the tensors the table marks.
-void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t);
-// Writes the parameters as an llm.c checkpoint, atomically.
-void gpt2_save_checkpoint(const GPT2& model, const std::string& path);
 
 // FLOPs of forward + backward per token: 6 N + 12 L C T (N without the position table).
 double gpt2_flops_per_token(const GPT2Config& c, int T);

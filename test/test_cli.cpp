@@ -13,6 +13,7 @@
 
 #include "data/shard.h"
 #include "model/gpt2.h"
+#include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
 #include "data/common/files.h"
 #include "test/check.h"
 

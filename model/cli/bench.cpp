@@ -20,6 +20,8 @@
 #endif
 
 #include "model/gpt2.h"
+#include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
+#include "model/train/adamw.h"  // gpt2_update
 #include "model/matmul.h"    // matmul_forward: the ceiling is measured with the model's own GEMM
 #include "data/common/profile.h"   // --profile
 #include "data/common/files.h"      // UsageError, file_exists

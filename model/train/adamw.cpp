@@ -70,3 +70,17 @@ void clip_grads(float* grads, size_t n, double norm, float max_norm) {
     #pragma omp parallel for
     for (size_t i = 0; i < n; i++) grads[i] *= c;
 }
+
+void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t) {
+    if (model.m_memory.empty()) {  // lazily: inference never needs them
+        model.m_memory.assign(model.num_parameters, 0.0f);
+        model.v_memory.assign(model.num_parameters, 0.0f);
+    }
+    size_t offset = 0;
+    for (const ParameterInfo& e : model.param_table) {
+        float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
+        adamw_update(model.params_memory.data() + offset, model.grads_memory.data() + offset,
+                     model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t);
+        offset += e.count;
+    }
+}

@@ -11,6 +11,8 @@
 #pragma once
 #include <cstddef>  // size_t
 
+#include "model/gpt2.h"  // GPT2: gpt2_update walks its parameter table
+
 struct AdamWConfig {
     float beta1 = 0.9f;          // first-moment decay
     float beta2 = 0.95f;         // second-moment decay (llm.c's train_gpt2.c uses 0.999)
@@ -26,3 +28,6 @@ void adamw_update(float* params, const float* grads, float* m, float* v, size_t 
 double grad_norm(const float* grads, size_t n);
 // grads *= max_norm/(norm+1e-6) when that factor is below 1 (as clip_grad_norm_); max_norm <= 0: no clipping.
 void clip_grads(float* grads, size_t n, double norm, float max_norm);
+// One AdamW step over the whole model (t counts from 1), tensor by tensor along the parameter
+// table, with weight decay only on the tensors the table marks. m and v are allocated by the first call.
+void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t);

@@ -80,3 +80,16 @@ void checkpoint_save(const std::string& path, const GPT2Config& c, const float* 
     f.write(params, num_parameters * sizeof(float));
     f.commit();
 }
+
+void gpt2_build_from_checkpoint(GPT2& model, const std::string& path) {
+    GPT2Config c;
+    std::vector<float> loaded;
+    checkpoint_load(path, c, loaded);
+    gpt2_build(model, c);
+    model.params_memory.swap(loaded);  // same size: checkpoint_load sized it from the same table
+    point_tensors(model.params, model.params_memory.data(), model.param_table);
+}
+
+void gpt2_save_checkpoint(const GPT2& model, const std::string& path) {
+    checkpoint_save(path, model.config, model.params_memory.data(), model.num_parameters);
+}

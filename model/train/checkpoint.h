@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/config.h"
+#include "model/gpt2.h"  // GPT2
 
 constexpr int MODEL_MAGIC = 20240326;
 constexpr int MODEL_VERSION = 3;        // fp32 with padded vocabulary (llm.c's version 5 is bf16)
@@ -18,3 +19,8 @@ GPT2Config checkpoint_read_config(const std::string& path);
 void checkpoint_load(const std::string& path, GPT2Config& config, std::vector<float>& params);
 // Writes atomically (data/common/files.h's AtomicFile): the previous file survives any failure.
 void checkpoint_save(const std::string& path, const GPT2Config& config, const float* params, size_t num_parameters);
+
+// The model of an llm.c-format checkpoint: config and parameters. Throws Error naming the file.
+void gpt2_build_from_checkpoint(GPT2& model, const std::string& path);
+// Writes the model's parameters as an llm.c checkpoint, atomically.
+void gpt2_save_checkpoint(const GPT2& model, const std::string& path);

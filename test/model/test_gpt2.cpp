@@ -10,6 +10,7 @@
 #include "data/dataloader.h"     // the trainer's batches: llm.c shards, llm.c's sequential order
 #include "model/dropout.h"       // dropout_keep
 #include "model/gpt2.h"
+#include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
 #include "model/train/train_step.h"    // gpt2_train_step: the trainer's optimizer step
 #include "data/common/files.h"          // read_file
 #include "test/check.h"
