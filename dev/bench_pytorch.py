@@ -3,7 +3,7 @@
 Purpose: issue 6 asks for scratchgpt's step to be measured against PyTorch eager in the same
 run. This script is a plain nanoGPT-style GPT-2 in PyTorch (1.13, Debian's python3-torch) that
 reads one of the project's llm.c-format checkpoints (as written by `./train bench --save FILE`),
-feeds the same synthetic tokens as model/bench.cpp (token i = (i * 2654435761 mod 2^32) mod V),
+feeds the same synthetic tokens as model/cli/bench.cpp (token i = (i * 2654435761 mod 2^32) mod V),
 and times forward + backward + AdamW (lr 1e-4, betas (0.9, 0.95), eps 1e-8, weight decay 0.1 on
 the 2-D weights and embeddings), median over the timed steps.
 

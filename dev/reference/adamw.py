@@ -1,7 +1,7 @@
-"""adamw.py: PyTorch reference for model/adamw.{h,cpp}: torch.optim.AdamW with a weight-decay mask,
+"""adamw.py: PyTorch reference for model/train/adamw.{h,cpp}: torch.optim.AdamW with a weight-decay mask,
 and torch.nn.utils.clip_grad_norm_.
 
-Purpose: the numbers test/test_adamw.cpp checks adamw_update, grad_norm and clip_grads against
+Purpose: the numbers test/model/train/test_adamw.cpp checks adamw_update, grad_norm and clip_grads against
 (the test also works 2 steps out by hand from the formulas; this is the independent cross-check).
 Command (from the repository root):  /usr/bin/python3 dev/reference/adamw.py
 Writes:  test/fixtures/adamw.bin, in this order:

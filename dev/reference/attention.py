@@ -1,7 +1,7 @@
 """attention.py: PyTorch reference for model/attention.{h,cpp} (causal multi-head self-attention,
 nanoGPT's CausalSelfAttention between c_attn and c_proj, written out as llm.c caches it).
 
-Purpose: the numbers test/test_attention.cpp checks attention_forward/_backward against.
+Purpose: the numbers test/model/test_attention.cpp checks attention_forward/_backward against.
 Command (from the repository root):  /usr/bin/python3 dev/reference/attention.py
 Writes:  test/fixtures/attention.bin, in this order:
   inp (B,T,3C) the qkv activation [q | k | v], att (B,NH,T,T) the softmax weights (exactly 0 above

@@ -1,7 +1,7 @@
 """crossentropy.py: PyTorch reference for model/crossentropy.{h,cpp} (softmax over the first V of Vp
 logits, then per-position cross-entropy: F.cross_entropy(logits[..., :V], targets, reduction='none')).
 
-Purpose: the numbers test/test_crossentropy.cpp checks softmax_forward, crossentropy_forward and
+Purpose: the numbers test/model/test_crossentropy.cpp checks softmax_forward, crossentropy_forward and
 crossentropy_softmax_backward against, including the padded vocabulary.
 Command (from the repository root):  /usr/bin/python3 dev/reference/crossentropy.py
 Writes:  test/fixtures/crossentropy.bin, in this order:

@@ -1,6 +1,6 @@
 """dropout.py: PyTorch reference for model/dropout.{h,cpp} (inverted dropout, F.dropout(x, p, training=True)).
 
-Purpose: pins down PyTorch's dropout semantics for test/test_dropout.cpp. Our mask comes from a
+Purpose: pins down PyTorch's dropout semantics for test/model/test_dropout.cpp. Our mask comes from a
 counter-based hash of (seed, index), so it cannot equal PyTorch's random mask; what must agree is the
 rule given a mask: kept elements are scaled by 1/(1-p), dropped ones are exactly 0, and backward
 routes dout through the same mask with the same scale. The test checks that rule on PyTorch's

@@ -1,7 +1,7 @@
 """encoder.py: PyTorch reference for model/encoder.{h,cpp} (token + position embedding, nanoGPT's
 `tok_emb = wte(idx); pos_emb = wpe(pos); x = tok_emb + pos_emb`).
 
-Purpose: the numbers test/test_encoder.cpp checks encoder_forward/_backward against.
+Purpose: the numbers test/model/test_encoder.cpp checks encoder_forward/_backward against.
 Command (from the repository root):  /usr/bin/python3 dev/reference/encoder.py
 Writes:  test/fixtures/encoder.bin, in this order:
   inp (B,T) int32 token ids < V, wte (Vp,C), wpe (maxT,C), out (B,T,C), dout (B,T,C) a random

@@ -1,7 +1,7 @@
 """gelu.py: PyTorch reference for model/gelu.{h,cpp} (GELU, tanh approximation, as GPT-2:
 nn.GELU(approximate='tanh')).
 
-Purpose: the numbers test/test_gelu.cpp checks gelu_forward/_backward against.
+Purpose: the numbers test/model/test_gelu.cpp checks gelu_forward/_backward against.
 Command (from the repository root):  /usr/bin/python3 dev/reference/gelu.py
 Writes:  test/fixtures/gelu.bin, in this order:
   inp (B,T,4C), out (B,T,4C), dout (B,T,4C) a random upstream gradient, and

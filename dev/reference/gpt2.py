@@ -17,7 +17,7 @@ Commands (from the repository root; /usr/bin/python3 is Debian's python3-torch):
       params_default) and with llm.c's (losses_llmc, params_llmc), and 10 steps on
       sequential batches of shard_tokens with llm.c's settings (losses_shard), which is what
       `./train -e model.bin -i train.bin -l 1e-4 --beta2 0.999 -c 0 ...` must print.
-      Prints one line per file with its loss. Read by test/test_gpt2.cpp; ~1.7 MB in all.
+      Prints one line per file with its loss. Read by test/model/test_gpt2.cpp; ~1.7 MB in all.
   /usr/bin/python3 dev/reference/gpt2.py load --checkpoint model.bin --tokens train.bin [-b 4 -t 64]
       loads a checkpoint written by ./train and prints its loss on the first batch of a shard.
   /usr/bin/python3 dev/reference/gpt2.py export --checkpoint model.bin --out model.pt

@@ -1,6 +1,6 @@
 """layernorm.py: PyTorch reference for model/layernorm.{h,cpp} (nn.LayerNorm over C, eps 1e-5).
 
-Purpose: the numbers test/test_layernorm.cpp checks layernorm_forward/_backward against.
+Purpose: the numbers test/model/test_layernorm.cpp checks layernorm_forward/_backward against.
 Command (from the repository root):  /usr/bin/python3 dev/reference/layernorm.py
 Writes:  test/fixtures/layernorm.bin, in this order:
   inp (B,T,C), weight (C), bias (C), out (B,T,C), mean (B,T), rstd (B,T),

@@ -1,6 +1,6 @@
 """matmul.py: PyTorch reference for model/matmul.{h,cpp} (nn.Linear: out = inp @ weight^T + bias).
 
-Purpose: the numbers test/test_matmul.cpp checks matmul_forward/_backward against, with and without bias.
+Purpose: the numbers test/model/test_matmul.cpp checks matmul_forward/_backward against, with and without bias.
 Command (from the repository root):  /usr/bin/python3 dev/reference/matmul.py
 Writes:  test/fixtures/matmul.bin, in this order:
   inp (B,T,C), weight (OC,C) PyTorch layout, bias (OC), dout (B,T,OC) a random upstream gradient;

@@ -1,6 +1,6 @@
 """residual.py: PyTorch reference for model/residual.{h,cpp} (the skip connection `x = x + f(x)`).
 
-Purpose: the numbers test/test_residual.cpp checks residual_forward/_backward against.
+Purpose: the numbers test/model/test_residual.cpp checks residual_forward/_backward against.
 Command (from the repository root):  /usr/bin/python3 dev/reference/residual.py
 Writes:  test/fixtures/residual.bin, in this order:
   inp1 (B,T,C), inp2 (B,T,C), out (B,T,C), dout (B,T,C) a random upstream gradient, and what

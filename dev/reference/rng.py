@@ -1,4 +1,4 @@
-"""rng.py: what torch.manual_seed(s) + tensor.normal_(mean, std) produce, for test/test_rng.cpp.
+"""rng.py: what torch.manual_seed(s) + tensor.normal_(mean, std) produce, for test/model/test_rng.cpp.
 
 Purpose: model/rng.cpp reproduces PyTorch's CPU generator bit for bit so that
 `./train -e d4 --seed 42` starts from the same weights as PyTorch with seed 42.
@@ -10,7 +10,7 @@ Command (from the repository root):
 Writes test/fixtures/rng.bin (about 70 KB) with, per sequence k:
     seq<k>_seed (2 int32: low, high 32 bits), seq<k>_meanstd (2 float32),
     seq<k>_sizes (int32), seq<k>_values (float32, all calls concatenated).
-Prints one line per sequence. Read by test/test_rng.cpp.
+Prints one line per sequence. Read by test/model/test_rng.cpp.
 Note: torch picks the AVX2 kernel on any x86-64 CPU with AVX2 (which model/rng.cpp
 mirrors); on an older CPU torch would give other values, so the file is committed.
 """

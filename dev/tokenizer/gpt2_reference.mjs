@@ -1,7 +1,7 @@
 /**
  * gpt2_reference.mjs: GPT-2 token ids from tiktoken (the npm package js-tiktoken) for the C++ tests.
  *
- * Purpose: test/test_tokenizer.cpp checks that our BPE with GPT-2's vocabulary gives exactly
+ * Purpose: test/tokenizer/test_tokenizer.cpp checks that our BPE with GPT-2's vocabulary gives exactly
  * tiktoken's "gpt2" ids on a few hundred varied strings (contractions, whitespace runs, digits,
  * punctuation, accented Latin, combining marks, Greek, Cyrillic, CJK, emoji and ZWJ sequences,
  * plus seeded random mixes), and on all of Tiny Shakespeare (only the id count and SHA-256 of the
@@ -15,7 +15,7 @@
  * Writes: test/fixtures/tokenizer_gpt2_reference.txt  (committed), lines:
  *     case <tab> S|- (S: special tokens allowed) <tab> hex of the UTF-8 bytes <tab> ids
  *     shakespeare <tab> id count <tab> sha256 of the ids joined by single spaces
- * Prints: the number of cases and the Shakespeare count + hash. Read by: test/test_tokenizer.cpp.
+ * Prints: the number of cases and the Shakespeare count + hash. Read by: test/tokenizer/test_tokenizer.cpp.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
