@@ -2,11 +2,12 @@
 #include "data/shard.h"
 
 #include <algorithm>  // min
-#include <climits>  // INT32_MAX
-#include <cstdio>   // FILE, fread
+#include <climits>    // INT32_MAX
 
 // Header checks point at the command that makes a good shard.
 static const char* HINT = " (HINT: write shards with `./train prepare -i TEXT -o DIR`)";
+static const HeaderFormat SHARD_FORMAT = {"token shard", SHARD_MAGIC, SHARD_VERSION, SHARD_VERSION, HINT,
+                                          2, "version 2 is llm.c's uint32 format for Llama 3"};
 
 void write_shard(const std::string& path, const std::vector<uint16_t>& tokens, int vocab_size, size_t num_bytes) {
     write_shard(path, tokens.data(), tokens.size(), vocab_size, num_bytes);
@@ -18,14 +19,12 @@ void write_shard(const std::string& path, const uint16_t* tokens, size_t n, int 
                     std::to_string(SHARD_MAX_VOCAB) + ")");
     if (n > (size_t)INT32_MAX)
         throw Error(path + ": " + std::to_string(n) + " tokens do not fit one shard's int32 count");
-    Header header(HEADER_INTS, 0);
-    header[SHARD_SLOT_MAGIC] = SHARD_MAGIC;
-    header[SHARD_SLOT_VERSION] = SHARD_VERSION;
+    BinaryHeader header;
     header[SHARD_SLOT_TOKENS] = (int32_t)n;
     header[SHARD_SLOT_VOCAB] = vocab_size;
     header[SHARD_SLOT_BYTES] = num_bytes <= (size_t)INT32_MAX ? (int32_t)num_bytes : 0;
     AtomicFile f(path);
-    f.write(header.data(), SHARD_HEADER_BYTES);
+    header_write(f, SHARD_FORMAT, header);
     // written in blocks, each checked first: a bad id throws before commit(), and the
     // AtomicFile destructor then removes the partial path.tmp
     const size_t BLOCK = 1 << 20;
@@ -41,22 +40,9 @@ void write_shard(const std::string& path, const uint16_t* tokens, size_t n, int 
 }
 
 ShardHeader read_shard_header(const std::string& path) {
-    size_t size = file_size(path);
-    if (size < SHARD_HEADER_BYTES)
-        throw Error(path + ": truncated: " + std::to_string(size) + " bytes, shorter than the " +
-                    std::to_string(SHARD_HEADER_BYTES) + "-byte shard header" + HINT);
-    Header header(HEADER_INTS);
-    FILE* f = open_or_fail(path, "rb");
-    size_t got = std::fread(header.data(), 1, SHARD_HEADER_BYTES, f);
-    std::fclose(f);
-    if (got != SHARD_HEADER_BYTES) throw Error(path + ": cannot read the shard header");
-    if (header[SHARD_SLOT_MAGIC] != SHARD_MAGIC)
-        throw Error(path + ": not a token shard (magic " + std::to_string(header[SHARD_SLOT_MAGIC]) + ", expected " +
-                    std::to_string(SHARD_MAGIC) + ")" + HINT);
-    int32_t version = header[SHARD_SLOT_VERSION];
-    if (version != SHARD_VERSION)
-        throw Error(path + ": shard version " + std::to_string(version) + ", only version 1 (uint16 tokens) is supported" +
-                    (version == 2 ? " (version 2 is llm.c's uint32 format for Llama 3)" : ""));
+    File f(path);
+    size_t size = f.size();
+    BinaryHeader header = header_read(f, SHARD_FORMAT);
     int32_t count = header[SHARD_SLOT_TOKENS], vocab = header[SHARD_SLOT_VOCAB], bytes = header[SHARD_SLOT_BYTES];
     if (count < 0 || vocab < 0 || vocab > SHARD_MAX_VOCAB || bytes < 0)
         throw Error(path + ": corrupt shard header (tokens " + std::to_string(count) + ", vocabulary " +
@@ -76,10 +62,12 @@ ShardHeader read_shard_header(const std::string& path) {
 }
 
 bool is_shard_file(const std::string& path) {
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return false;
-    int32_t magic = 0;
-    bool ok = std::fread(&magic, sizeof magic, 1, f) == 1 && magic == SHARD_MAGIC;
-    std::fclose(f);
-    return ok;
+    // a probe, never an error: a missing, unreadable or short file is simply not a shard
+    try {
+        File f(path);
+        int32_t magic = 0;
+        return f.read_some(&magic, sizeof magic) == sizeof magic && magic == SHARD_MAGIC;
+    } catch (const Error&) {
+        return false;
+    }
 }

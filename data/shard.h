@@ -1,8 +1,10 @@
 // shard.h: llm.c's token-shard format, written by `./train prepare`, read by the DataLoader.
-// A shard is a header of 256 int32 followed by the tokens as uint16 (so V <= 65536):
-//   header[0] = 20240520 (magic)    header[1] = 1 (version: uint16 tokens)    header[2] = token count
-//   header[3] = vocabulary size of the tokenizer that wrote it (ours; 0 = unknown, as in llm.c's shards)
-//   header[4] = bytes of text the tokens encode, for bits per byte (ours; 0 = unknown)
+// A shard is llm.c's header of 256 int32 (data/common/binary_header.h), then the tokens as uint16
+// (so V <= 65536). The header slots, by name:
+//   MAGIC   = 20240520          VERSION = 1 (uint16 tokens)          SHARD_SLOT_TOKENS = token count
+//   SHARD_SLOT_VOCAB = vocabulary size of the tokenizer that wrote it (ours; 0 = unknown, as in llm.c's shards)
+//   SHARD_SLOT_BYTES = bytes of text the tokens encode, for bits per byte (ours; 0 = unknown)
+//   every other slot 0
 // llm.c leaves slots 3 and 4 at zero and never reads them, so its shards load here and ours load there.
 // Not supported: llm.c's version 2 (uint32 tokens, for Llama 3). Little-endian machines only, like llm.c.
 // Reference: llm.c dev/data/data_common.py (write_datafile) and llmc/dataloader.h.
@@ -12,15 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "data/common/files.h"  // HEADER_INTS, Error
+#include "data/common/binary_header.h"  // HeaderFormat, HEADER_BYTES, HEADER_SLOT_MAGIC/VERSION
 
 constexpr int32_t SHARD_MAGIC = 20240520;
 constexpr int32_t SHARD_VERSION = 1;
-constexpr size_t SHARD_HEADER_BYTES = HEADER_INTS * sizeof(int32_t);  // 1024: tokens start here
-constexpr int SHARD_MAX_VOCAB = 65536;                                  // ids must fit a uint16
-// the header slots, by name
-constexpr int SHARD_SLOT_MAGIC = 0, SHARD_SLOT_VERSION = 1, SHARD_SLOT_TOKENS = 2;
-constexpr int SHARD_SLOT_VOCAB = 3, SHARD_SLOT_BYTES = 4;
+constexpr size_t SHARD_HEADER_BYTES = HEADER_BYTES;  // 1024: tokens start here
+constexpr int SHARD_MAX_VOCAB = 65536;               // ids must fit a uint16
+// the header slots, by name (0 and 1 are magic and version)
+enum ShardSlot { SHARD_SLOT_TOKENS = 2, SHARD_SLOT_VOCAB = 3, SHARD_SLOT_BYTES = 4 };
 
 // What a shard's header says, after checking it against the file.
 struct ShardHeader {

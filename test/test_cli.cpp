@@ -112,7 +112,7 @@ TEST_CASE("cli/bad model files and shapes") {
     expect_error(base + "-e " + dir + "/empty.bin", 1, dir + "/empty.bin: truncated");
     expect_error(base + "-e " + dir + "/short.bin", 1, dir + "/short.bin: truncated");
     expect_error(base + "-e " + dir + "/magic.bin", 1, dir + "/magic.bin: not a model checkpoint");
-    expect_error(base + "-e " + dir + "/version.bin", 1, dir + "/version.bin: unsupported checkpoint version 9");
+    expect_error(base + "-e " + dir + "/version.bin", 1, dir + "/version.bin: unsupported model checkpoint version 9");
     expect_error("-i " + text + " -b 2 -t 32 -x 1 -e " + dir + "/m.bin", 2, "-t 32 exceeds the model's block size 16");
     expect_error(base + "-e " + dir + "/m.bin --vocab 300", 2, "not what --block-size/--vocab ask for");
     CHECK(run(base + "-e " + dir + "/m.bin").status == 0);  // and the good file trains

@@ -6,20 +6,20 @@
 #include <cstdlib>  // atoi, atol
 #include <cstring>  // memcpy
 
-#include "data/common/files.h"  // Error, read_file, AtomicFile, HEADER_INTS
+#include "data/common/binary_header.h"  // BinaryHeader, header_parse, header_write
+#include "data/common/files.h"          // Error, read_file, AtomicFile
 
 // ----------------------------------------------------------------------------
 // llm.c's gpt2_tokenizer.bin
 
+// reads version 1 (llm.c's first: no eot slot) and 2; writes 2
+static const HeaderFormat LLMC_TOKENIZER_FORMAT = {"llm.c tokenizer", LLMC_TOKENIZER_MAGIC, LLMC_TOKENIZER_VERSION, 1};
+
 static void load_llmc(Tokenizer& tok, const std::string& path, const std::string& data) {
-    size_t header_bytes = HEADER_INTS * sizeof(int32_t);
-    if (data.size() < header_bytes) throw Error(path + ": truncated (header is " + std::to_string(data.size()) + " bytes)");
-    const int32_t* h = (const int32_t*)data.data();
-    if (h[1] != 1 && h[1] != 2)
-        throw Error(path + ": llm.c tokenizer version " + std::to_string(h[1]) + " is not 1 or 2");
-    int V = h[2];
+    BinaryHeader h = header_parse(path, data.data(), data.size(), LLMC_TOKENIZER_FORMAT);
+    int V = h[LLMC_TOKENIZER_SLOT_VOCAB];
     if (V < 256) throw Error(path + ": vocab size " + std::to_string(V) + " is below 256");
-    size_t pos = header_bytes;
+    size_t pos = HEADER_BYTES;
     for (int t = 0; t < V; t++) {
         if (pos >= data.size()) throw Error(path + ": truncated at token " + std::to_string(t) + " of " + std::to_string(V));
         size_t len = (unsigned char)data[pos++];
@@ -29,7 +29,7 @@ static void load_llmc(Tokenizer& tok, const std::string& path, const std::string
         pos += len;
     }
     // version 1 files are GPT-2's, whose eot is its last token
-    tok.eot = h[1] == 2 ? h[3] : V - 1;
+    tok.eot = h[HEADER_SLOT_VERSION] == 2 ? h[LLMC_TOKENIZER_SLOT_EOT] : V - 1;
     if (tok.eot >= V) throw Error(path + ": eot id " + std::to_string(tok.eot) + " is outside the vocabulary");
     if (tok.eot >= 0) tok.specials.push_back(tok.eot);
 }
@@ -37,11 +37,9 @@ static void load_llmc(Tokenizer& tok, const std::string& path, const std::string
 static void save_llmc(const Tokenizer& tok, const std::string& path) {
     if (tok.specials.size() > 1 || (tok.specials.size() == 1 && tok.specials[0] != tok.eot))
         throw Error(path + ": llm.c's format keeps only <|endoftext|>; save the other special tokens in our format");
-    Header h(HEADER_INTS, 0);
-    h[0] = LLMC_TOKENIZER_MAGIC;
-    h[1] = LLMC_TOKENIZER_VERSION;
-    h[2] = (int32_t)tok.vocab.size();
-    h[3] = tok.eot;
+    BinaryHeader h;
+    h[LLMC_TOKENIZER_SLOT_VOCAB] = (int32_t)tok.vocab.size();
+    h[LLMC_TOKENIZER_SLOT_EOT] = tok.eot;
     std::string body;
     for (size_t t = 0; t < tok.vocab.size(); t++) {
         const std::string& s = tok.vocab[t];
@@ -52,7 +50,7 @@ static void save_llmc(const Tokenizer& tok, const std::string& path) {
         body += s;
     }
     AtomicFile f(path);
-    f.write(h.data(), h.size() * sizeof(int32_t));
+    header_write(f, LLMC_TOKENIZER_FORMAT, h);
     f.write(body.data(), body.size());
     f.commit();
 }

@@ -7,8 +7,10 @@
 //        special 4095
 //        0 "\x00"   ...   256 " t"   ...   4095 "<|endoftext|>"
 //    a token is a quoted string; \\ \" and \xHH are its escapes (used for bytes outside printable ASCII).
-//  - llm.c's gpt2_tokenizer.bin: a 256-int32 header (magic 20240328, version 1|2, vocab size,
-//    eot id in version 2), then per token one length byte and its bytes. llm.c decodes with it.
+//  - llm.c's gpt2_tokenizer.bin: llm.c's header of 256 int32 (data/common/binary_header.h), slots by name:
+//        MAGIC = 20240328   VERSION = 1 or 2 (we write 2)   LLMC_TOKENIZER_SLOT_VOCAB = V
+//        LLMC_TOKENIZER_SLOT_EOT = the <|endoftext|> id (version 2; version 1 means V-1)   every other slot 0
+//    then per token one length byte and its bytes. llm.c decodes with it.
 // Every loader throws Error naming the file on anything malformed or truncated.
 #pragma once
 #include <string>
@@ -17,6 +19,8 @@
 
 constexpr int LLMC_TOKENIZER_MAGIC = 20240328;
 constexpr int LLMC_TOKENIZER_VERSION = 2;
+// the header slots of llm.c's format, by name (0 and 1 are magic and version)
+enum LlmcTokenizerSlot { LLMC_TOKENIZER_SLOT_VOCAB = 2, LLMC_TOKENIZER_SLOT_EOT = 3 };
 constexpr const char* VOCAB_TEXT_MAGIC = "scratchgpt tokenizer";
 constexpr int VOCAB_TEXT_VERSION = 1;
 

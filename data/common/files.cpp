@@ -15,22 +15,34 @@ FILE* open_or_fail(const std::string& path, const char* mode) {
     return f;
 }
 
-void read_exact(FILE* f, void* dst, size_t n, const std::string& path) {
-    size_t got = std::fread(dst, 1, n, f);
+File::File(const std::string& path, const char* mode) : path_(path), f_(open_or_fail(path, mode)) {}
+
+File::~File() { std::fclose(f_); }
+
+void File::read_exact(void* dst, size_t n) {
+    size_t got = std::fread(dst, 1, n, f_);
     if (got != n)
-        throw Error(path + ": truncated (wanted " + std::to_string(n) + " more bytes, got " +
+        throw Error(path_ + ": truncated (wanted " + std::to_string(n) + " more bytes, got " +
                     std::to_string(got) + ")");
 }
 
+size_t File::read_some(void* dst, size_t n) {
+    size_t got = std::fread(dst, 1, n, f_);
+    if (got < n && std::ferror(f_)) throw Error(path_ + ": read error (" + reason() + ")");
+    return got;
+}
+
+size_t File::size() const {
+    struct stat st;
+    if (fstat(fileno(f_), &st) != 0) throw Error(path_ + ": cannot stat (" + reason() + ")");
+    return (size_t)st.st_size;
+}
+
 std::string read_file(const std::string& path) {
-    FILE* f = open_or_fail(path, "rb");
+    File f(path);
     std::string out;
     char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    bool bad = std::ferror(f);
-    std::fclose(f);
-    if (bad) throw Error(path + ": read error");
+    while (size_t n = f.read_some(buf, sizeof buf)) out.append(buf, n);
     return out;
 }
 

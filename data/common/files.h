@@ -1,34 +1,49 @@
 // files.h: reading and writing files, shared by every folder (errors: errors.h).
 // Every failure is thrown as an Error (errors.h) naming the path and the problem.
 // Nothing here is GPT-2.
+// Reads go through File, which closes itself (RAII), so no error path can leak a FILE*.
 // Writes are atomic: into "path.tmp", flushed, fsync'ed, then renamed over
 // "path", so a crash or a full disk never leaves a half-written file under the
 // real name.
 #pragma once
 #include <cstddef>    // size_t
-#include <cstdint>    // int32_t
 #include <cstdio>     // FILE
 #include <string>
-#include <vector>
 
 #include "data/common/errors.h"  // Error, UsageError
 
 // ----------------------------------------------------------------------------
 // reading
 
+// An open file that closes itself.  Usage:  File f(path); f.read_exact(buf, n);
+// Every failure throws Error naming the path; the destructor closes on every path out.
+class File {
+public:
+    // throws Error("path: cannot open (reason)")
+    explicit File(const std::string& path, const char* mode = "rb");
+    ~File();
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+    // exactly n bytes, or throws Error("path: truncated (wanted n more bytes, got k)")
+    void read_exact(void* dst, size_t n);
+    // up to n bytes, 0 at the end of the file; throws Error("path: read error (reason)")
+    size_t read_some(void* dst, size_t n);
+    size_t size() const;                         // bytes in the file (fstat)
+    const std::string& path() const { return path_; }
+    FILE* get() const { return f_; }             // for stdio calls File does not wrap
+private:
+    std::string path_;
+    FILE* f_ = nullptr;
+};
+
 // The whole file as bytes; throws Error naming the path if it cannot be read.
 std::string read_file(const std::string& path);
-// fopen for reading that throws Error("path: reason") instead of returning null.
+// fopen that throws Error("path: cannot open (reason)") instead of returning null; the caller
+// fcloses. For files kept open across a run (train.cpp's log); prefer File.
 FILE* open_or_fail(const std::string& path, const char* mode);
-// fread exactly n bytes or throw Error("path: truncated (...)").
-void read_exact(FILE* f, void* dst, size_t n, const std::string& path);
 // Size of a file in bytes, or throws.
 size_t file_size(const std::string& path);
 bool file_exists(const std::string& path);
-
-// The llm.c 256-int32 header every binary format here starts with.
-constexpr int HEADER_INTS = 256;
-using Header = std::vector<int32_t>;  // HEADER_INTS entries
 
 // ----------------------------------------------------------------------------
 // atomic writing
@@ -44,6 +59,7 @@ public:
     AtomicFile& operator=(const AtomicFile&) = delete;
     void write(const void* src, size_t n);  // throws Error on a short write (disk full)
     void commit();                          // flush, fsync, rename over the real path
+    const std::string& path() const { return path_; }
 private:
     std::string path_, tmp_path_;
     FILE* f_ = nullptr;

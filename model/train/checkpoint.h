@@ -1,7 +1,10 @@
 // checkpoint.h: reading and writing model weights in llm.c's fp32 checkpoint format,
 // so a gpt2_124M.bin made by llm.c's train_gpt2.py loads here as is, and ours load there.
-// Layout: a header of 256 int32 {20240326, 3, maxT, V, L, NH, C, Vp, 0...}, then every
-// parameter as float32 in the order of parameter_table() (tensors.h), wte with Vp rows.
+// Layout: llm.c's header of 256 int32 (data/common/binary_header.h), slots by name:
+//   MAGIC = 20240326   VERSION = 3   MODEL_SLOT_MAX_SEQ_LEN = maxT   MODEL_SLOT_VOCAB = V
+//   MODEL_SLOT_LAYERS = L   MODEL_SLOT_HEADS = NH   MODEL_SLOT_CHANNELS = C   MODEL_SLOT_PADDED_VOCAB = Vp
+//   every other slot 0
+// then every parameter as float32 in the order of parameter_table() (tensors.h), wte with Vp rows.
 // Every malformed file is an Error naming the file and the problem; nothing is half-loaded.
 #pragma once
 #include <string>
@@ -12,6 +15,11 @@
 
 constexpr int MODEL_MAGIC = 20240326;
 constexpr int MODEL_VERSION = 3;        // fp32 with padded vocabulary (llm.c's version 5 is bf16)
+// the header slots, by name (0 and 1 are magic and version)
+enum ModelSlot {
+    MODEL_SLOT_MAX_SEQ_LEN = 2, MODEL_SLOT_VOCAB = 3, MODEL_SLOT_LAYERS = 4, MODEL_SLOT_HEADS = 5,
+    MODEL_SLOT_CHANNELS = 6, MODEL_SLOT_PADDED_VOCAB = 7,
+};
 
 // Reads and checks the header; returns the configuration it describes.
 GPT2Config checkpoint_read_config(const std::string& path);

@@ -1,27 +1,71 @@
 // train_state.cpp: the resumable part of a run. See train_state.h.
 #include "model/train/train_state.h"
-#include "data/common/files.h"  // Error, AtomicFile, read_exact
+#include "data/common/binary_header.h"  // BinaryHeader, header_read, header_write
+#include "data/common/files.h"          // File, AtomicFile, Error
 
 #include <algorithm>  // sort
+#include <climits>    // INT32_MAX
 #include <cstdio>
-#include <cstring>    // memcpy
+#include <cstring>    // strlen
 #include <dirent.h>   // opendir: list the saved steps
 
+static const HeaderFormat STATE_FORMAT = {"training state", STATE_MAGIC, STATE_VERSION, STATE_VERSION};
+
+// subtle: STATE_SLOT_PARAMS holds (int32_t)num_parameters, the low 32 bits. Every state ever
+// written has it (it must stay, for the bytes to stay the same), so the reader checks it: it
+// names the mismatch ("for a model of N parameters") before the file size would only say "wrong size".
+static int32_t params_slot(size_t num_parameters) { return (int32_t)(uint32_t)num_parameters; }
+
+// The one writer of the header.
+static void write_header(AtomicFile& f, const TrainState& s, size_t argv_bytes) {
+    BinaryHeader h;
+    h[STATE_SLOT_STEP] = s.step;
+    h[STATE_SLOT_EVALS_SINCE_BEST] = s.evals_since_best;
+    h[STATE_SLOT_ARGV_BYTES] = (int32_t)argv_bytes;
+    h[STATE_SLOT_PARAMS] = params_slot(s.m.size());
+    h.set_f64(STATE_SLOT_BEST_VAL_LOSS, s.best_val_loss);
+    h.set_u64(STATE_SLOT_LOADER_EPOCH, s.loader.epoch);
+    h.set_u64(STATE_SLOT_LOADER_SHARD, s.loader.shard);
+    h.set_u64(STATE_SLOT_LOADER_BATCH, s.loader.batch);
+    h.set_u64(STATE_SLOT_LOADER_RNG, s.loader.rng);
+    header_write(f, STATE_FORMAT, h);
+}
+
+// The one reader of the header: fills everything in s but m, v and argv, checks the file's
+// size against num_parameters, and returns the bytes of the argv block that ends the file.
+static size_t read_header(File& f, size_t num_parameters, TrainState& s) {
+    const std::string& path = f.path();
+    BinaryHeader h = header_read(f, STATE_FORMAT);
+    if (h[STATE_SLOT_PARAMS] != params_slot(num_parameters))
+        throw Error(path + ": the state of a model of " + std::to_string(h[STATE_SLOT_PARAMS]) +
+                    " parameters, this model has " + std::to_string(num_parameters));
+    int32_t argv_bytes = h[STATE_SLOT_ARGV_BYTES];
+    if (argv_bytes < 0) throw Error(path + ": corrupt header (argv of " + std::to_string(argv_bytes) + " bytes)");
+    size_t expected = HEADER_BYTES + 2 * num_parameters * sizeof(float) + (size_t)argv_bytes, actual = f.size();
+    if (actual < expected)
+        throw Error(path + ": truncated: " + std::to_string(actual) + " bytes, the header implies " +
+                    std::to_string(expected));
+    if (actual > expected)
+        throw Error(path + ": has " + std::to_string(actual - expected) + " bytes more than the header implies");
+    s.step = h[STATE_SLOT_STEP];
+    s.evals_since_best = h[STATE_SLOT_EVALS_SINCE_BEST];
+    s.best_val_loss = h.get_f64(STATE_SLOT_BEST_VAL_LOSS);
+    s.loader.epoch = h.get_u64(STATE_SLOT_LOADER_EPOCH);
+    s.loader.shard = h.get_u64(STATE_SLOT_LOADER_SHARD);
+    s.loader.batch = h.get_u64(STATE_SLOT_LOADER_BATCH);
+    s.loader.rng = h.get_u64(STATE_SLOT_LOADER_RNG);
+    return (size_t)argv_bytes;
+}
+
 void train_state_save(const std::string& path, const TrainState& s) {
+    if (s.v.size() != s.m.size())
+        throw Error(path + ": AdamW m has " + std::to_string(s.m.size()) + " entries but v has " +
+                    std::to_string(s.v.size()));
     std::string args;
     for (const std::string& a : s.argv) args += a + '\0';
-    int32_t header[HEADER_INTS] = {0};
-    header[0] = STATE_MAGIC;
-    header[1] = STATE_VERSION;
-    header[2] = s.step;
-    header[3] = s.evals_since_best;
-    header[4] = (int32_t)args.size();
-    header[5] = (int32_t)s.m.size();  // low 31 bits are enough to catch a mismatch; the size check is exact
-    std::memcpy(&header[10], &s.best_val_loss, sizeof(double));
-    const uint64_t loader[4] = {s.loader.epoch, s.loader.shard, s.loader.batch, s.loader.rng};
-    std::memcpy(&header[20], loader, sizeof loader);
+    if (args.size() > (size_t)INT32_MAX) throw Error(path + ": the command line is too long to save");
     AtomicFile f(path);
-    f.write(header, sizeof header);
+    write_header(f, s, args.size());
     f.write(s.m.data(), s.m.size() * sizeof(float));
     f.write(s.v.data(), s.v.size() * sizeof(float));
     f.write(args.data(), args.size());
@@ -29,38 +73,23 @@ void train_state_save(const std::string& path, const TrainState& s) {
 }
 
 void train_state_load(const std::string& path, size_t num_parameters, TrainState& s) {
-    FILE* f = open_or_fail(path, "rb");
-    try {
-        int32_t header[HEADER_INTS];
-        read_exact(f, header, sizeof header, path);
-        if (header[0] != STATE_MAGIC) throw Error(path + ": not a training state file (bad magic)");
-        if (header[1] != STATE_VERSION) throw Error(path + ": unsupported state version " + std::to_string(header[1]));
-        size_t expected = sizeof header + 2 * num_parameters * sizeof(float) + (size_t)header[4];
-        if (header[4] < 0 || file_size(path) != expected)
-            throw Error(path + ": size does not match a model of " + std::to_string(num_parameters) +
-                        " parameters (truncated, or from a different model)");
-        s.step = header[2];
-        s.evals_since_best = header[3];
-        std::memcpy(&s.best_val_loss, &header[10], sizeof(double));
-        uint64_t loader[4];
-        std::memcpy(loader, &header[20], sizeof loader);
-        s.loader = DataLoaderState{loader[0], loader[1], loader[2], loader[3]};
-        s.m.resize(num_parameters);
-        s.v.resize(num_parameters);
-        read_exact(f, s.m.data(), num_parameters * sizeof(float), path);
-        read_exact(f, s.v.data(), num_parameters * sizeof(float), path);
-        std::string args(header[4], '\0');
-        read_exact(f, &args[0], args.size(), path);
-        s.argv.clear();
-        for (size_t start = 0, end; start < args.size(); start = end + 1) {
-            end = args.find('\0', start);
-            s.argv.push_back(args.substr(start, end - start));
-        }
-    } catch (...) {
-        std::fclose(f);
-        throw;
+    File f(path);
+    TrainState loaded;
+    size_t argv_bytes = read_header(f, num_parameters, loaded);
+    loaded.m.resize(num_parameters);
+    loaded.v.resize(num_parameters);
+    f.read_exact(loaded.m.data(), num_parameters * sizeof(float));
+    f.read_exact(loaded.v.data(), num_parameters * sizeof(float));
+    std::string args(argv_bytes, '\0');
+    f.read_exact(&args[0], args.size());
+    // each argument ends with a NUL, so the block does too (an empty argv is an empty block)
+    if (!args.empty() && args.back() != '\0') throw Error(path + ": the saved command line does not end with a NUL");
+    for (size_t start = 0; start < args.size();) {
+        size_t end = args.find('\0', start);
+        loaded.argv.push_back(args.substr(start, end - start));
+        start = end + 1;
     }
-    std::fclose(f);
+    s = std::move(loaded);
 }
 
 static std::string numbered(const std::string& dir, const char* kind, int step) {

@@ -1,10 +1,14 @@
 // train_state.h: everything besides the weights that a run needs to go on exactly
 // where it stopped: AdamW's m and v, the step, the data loader's position, the best
 // validation loss so far, and the command line that started the run.
-// On disk, beside each llm.c-format model_NNNNNNNN.bin, a state_NNNNNNNN.bin:
-//   header 256 int32 {magic 20241127, version 1, step, evals_since_best, argv bytes, ...,
-//                     [10..11] best val loss as a double, [20..27] loader state as 4 uint64}
-//   then m (num_parameters floats), v (num_parameters floats), then argv, NUL-separated.
+// On disk, beside each llm.c-format model_NNNNNNNN.bin, a state_NNNNNNNN.bin: llm.c's header of
+// 256 int32 (data/common/binary_header.h), slots by name:
+//   MAGIC = 20241127   VERSION = 1   STATE_SLOT_STEP = step   STATE_SLOT_EVALS_SINCE_BEST
+//   STATE_SLOT_ARGV_BYTES = bytes of the argv block   STATE_SLOT_PARAMS = num_parameters (low 32 bits)
+//   STATE_SLOT_BEST_VAL_LOSS (2 slots, a double)
+//   STATE_SLOT_LOADER_EPOCH, _SHARD, _BATCH, _RNG (2 slots each, a uint64: DataLoaderState)
+//   every other slot 0
+// then m (num_parameters floats), v (num_parameters floats), then argv, each string NUL-terminated.
 // The dropout masks and the samples derive from (seed, step), so no generator state is needed.
 // The pair is written model first, state last, each atomically: a state file exists
 // only when its model file is complete, so "the latest state" is always a good resume point.
@@ -17,6 +21,13 @@
 
 constexpr int STATE_MAGIC = 20241127;
 constexpr int STATE_VERSION = 1;
+// the header slots, by name (0 and 1 are magic and version); a double or uint64 takes 2 slots
+enum StateSlot {
+    STATE_SLOT_STEP = 2, STATE_SLOT_EVALS_SINCE_BEST = 3, STATE_SLOT_ARGV_BYTES = 4, STATE_SLOT_PARAMS = 5,
+    STATE_SLOT_BEST_VAL_LOSS = 10,  // 10..11
+    STATE_SLOT_LOADER_EPOCH = 20, STATE_SLOT_LOADER_SHARD = 22, STATE_SLOT_LOADER_BATCH = 24,
+    STATE_SLOT_LOADER_RNG = 26,     // 20..27
+};
 
 struct TrainState {
     int step = 0;                      // optimizer steps completed
@@ -30,6 +41,7 @@ struct TrainState {
 // Writes atomically (data/common/files.h's AtomicFile).
 void train_state_save(const std::string& path, const TrainState& s);
 // Reads and checks a state file; num_parameters must match the model it goes with.
+// Every malformed file is a one-line Error naming it; s is untouched then.
 void train_state_load(const std::string& path, size_t num_parameters, TrainState& s);
 // DIR/model_00000017.bin and DIR/state_00000017.bin (llm.c's naming).
 std::string model_path(const std::string& dir, int step);

@@ -32,23 +32,24 @@ static void write_raw_shard(const std::string& path, int32_t magic, int32_t vers
     write_bytes(path, bytes.data(), bytes.size());
 }
 
+// The bytes of a shard built by hand from the layout in shard.h, not by write_shard:
+// 256 int32 {20240520, 1, count, vocab, bytes, 0...}, then the uint16 tokens.
+static std::string shard_bytes(const std::vector<uint16_t>& tokens, int32_t vocab, int32_t bytes) {
+    int32_t header[256] = {20240520, 1, (int32_t)tokens.size(), vocab, bytes};  // the rest zero
+    return std::string((const char*)header, sizeof header) +
+           std::string((const char*)tokens.data(), tokens.size() * sizeof(uint16_t));
+}
+
 TEST_CASE("shard/write_shard") {
     std::string dir = temp_dir("shard"), path = dir + "/a.bin";
     std::vector<uint16_t> tokens = {3, 1, 4, 1, 5, 9, 2, 6, 255};
     write_shard(path, tokens, 256, 12);
-    // llm.c's layout, byte by byte: 256 int32 header, then uint16 tokens
-    std::string raw = read_file(path);
-    REQUIRE(raw.size() == SHARD_HEADER_BYTES + tokens.size() * 2);
-    const int32_t* h = (const int32_t*)raw.data();
-    CHECK(h[0] == 20240520);
-    CHECK(h[1] == 1);
-    CHECK(h[2] == 9);
-    CHECK(h[3] == 256);
-    CHECK(h[4] == 12);
-    for (int i = 5; i < HEADER_INTS; i++) CHECK(h[i] == 0);
-    const uint16_t* t = (const uint16_t*)(raw.data() + SHARD_HEADER_BYTES);
-    for (size_t i = 0; i < tokens.size(); i++) CHECK(t[i] == tokens[i]);
+    // llm.c's layout, byte for byte
+    CHECK(read_file(path) == shard_bytes(tokens, 256, 12));
     CHECK(!file_exists(path + ".tmp"));
+    // a text size beyond the int32 slot is recorded as unknown (0), not wrapped
+    write_shard(path, tokens, 300, (size_t)1 << 33);
+    CHECK(read_file(path) == shard_bytes(tokens, 300, 0));
 }
 
 TEST_CASE("shard/write_shard atomic") {
@@ -83,20 +84,26 @@ TEST_CASE("shard/read_shard_header") {
 
     // each malformed case names the file and says what is wrong
     struct Case { const char* file; const char* says; };
-    write_bytes(dir + "/short_header.bin", "\x20\x1f\x35\x01", 4);
+    write_bytes(dir + "/short_header.bin", &SHARD_MAGIC, 4);  // the right magic, then nothing
+    write_bytes(dir + "/text.bin", "First Citizen:\n", 15);
     write_raw_shard(dir + "/magic.bin", 12345, 1, 10, 10);
     write_raw_shard(dir + "/version.bin", SHARD_MAGIC, 2, 10, 10);
     write_raw_shard(dir + "/truncated.bin", SHARD_MAGIC, 1, 10, 9);
     write_raw_shard(dir + "/trailing.bin", SHARD_MAGIC, 1, 10, 11);
     write_raw_shard(dir + "/negative.bin", SHARD_MAGIC, 1, -3, 0);
-    for (Case c : {Case{"short_header.bin", "truncated"}, Case{"magic.bin", "magic 12345"},
-                   Case{"version.bin", "Llama 3"}, Case{"truncated.bin", "truncated"},
+    for (Case c : {Case{"short_header.bin", "truncated: 4 bytes, shorter than the 1024-byte token shard header"},
+                   Case{"text.bin", "not a token shard (magic 1936877894, expected 20240520)"},
+                   Case{"magic.bin", "not a token shard (magic 12345, expected 20240520)"},
+                   Case{"version.bin", "unsupported token shard version 2 (expected 1; version 2 is llm.c's uint32 format for Llama 3)"},
+                   Case{"truncated.bin", "truncated"},
                    Case{"trailing.bin", "bytes after"}, Case{"negative.bin", "corrupt"},
                    Case{"missing.bin", "cannot open"}}) {
         std::string path = dir + "/" + c.file, msg = error_of([&] { read_shard_header(path); });
         INFO(c.file, ": ", msg);
         CHECK(msg.find(path) != std::string::npos);
         CHECK(msg.find(c.says) != std::string::npos);
+        if (c.says != std::string("cannot open")) CHECK(msg.find("HINT: write shards with") != std::string::npos);
+        CHECK(msg.find('\n') == std::string::npos);
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "data/common/files.h"
 #include "tokenizer/tokenizer.h"
@@ -43,13 +44,28 @@ TEST_CASE("vocab_io/save and load") {
         CHECK(back.specials == tok.specials);
         CHECK(tokenizer_encode(back, "\"q\" the\n\n") == tokenizer_encode(tok, "\"q\" the\n\n"));
     }
-    // llm.c's header: magic, version 2, vocab size, eot
-    std::string bin = read_file(dir + "/tok.bin");
-    const int32_t* h = (const int32_t*)bin.data();
-    CHECK(h[0] == 20240328);
-    CHECK(h[1] == 2);
-    CHECK(h[2] == (int)tok.vocab.size());
-    CHECK(h[3] == tok.eot);
+}
+
+// llm.c's gpt2_tokenizer.bin built by hand from the layout in vocab_io.h, not by vocab_io.cpp:
+// 256 int32 {20240328, version, V, eot (version 2), 0...}, then per token a length byte and its bytes.
+static std::string llmc_tokenizer_bytes(const std::vector<std::string>& vocab, int32_t version, int32_t eot) {
+    int32_t header[256] = {20240328, version, (int32_t)vocab.size(), version == 2 ? eot : 0};  // the rest zero
+    std::string out((const char*)header, sizeof header);
+    for (const std::string& t : vocab) out += (char)t.size() + t;
+    return out;
+}
+
+TEST_CASE("vocab_io/llm.c format byte for byte") {
+    Tokenizer tok = awkward();
+    std::string dir = temp_dir("vocab_io");
+    vocab_save(tok, dir + "/tok.bin");
+    CHECK(read_file(dir + "/tok.bin") == llmc_tokenizer_bytes(tok.vocab, 2, tok.eot));
+    // version 1 (llm.c's first) has no eot slot: the eot is the last token, as in GPT-2's
+    write_bytes(dir + "/v1.bin", llmc_tokenizer_bytes(tok.vocab, 1, 0));
+    Tokenizer v1;
+    tokenizer_load(v1, dir + "/v1.bin");
+    CHECK(v1.vocab == tok.vocab);
+    CHECK(v1.eot == (int)tok.vocab.size() - 1);
 }
 
 TEST_CASE("vocab_io/load malformed") {
@@ -62,7 +78,8 @@ TEST_CASE("vocab_io/load malformed") {
     Bad bad[] = {
         {"/cut.vocab", text.substr(0, text.size() / 2), "truncated"},
         {"/cut.bin", bin.substr(0, bin.size() - 5), "truncated"},
-        {"/header.bin", bin.substr(0, 100), "truncated"},
+        {"/header.bin", bin.substr(0, 100), "truncated: 100 bytes, shorter than the 1024-byte llm.c tokenizer header"},
+        {"/version.bin", std::string(bin).replace(4, 1, "\x03"), "unsupported llm.c tokenizer version 3 (expected 1 or 2)"},
         {"/version.vocab", "scratchgpt tokenizer 9\n", "not a vocabulary of this version"},
         {"/garbage.vocab", "hello\n", "not a vocabulary file"},
         {"/empty.vocab", "", "not a vocabulary file"},

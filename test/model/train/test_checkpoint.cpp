@@ -42,6 +42,28 @@ TEST_CASE("checkpoint/round trip is byte-identical") {
     CHECK_FALSE(file_exists(dir + "/a.bin.tmp"));  // the atomic write left no temporary behind
 }
 
+TEST_CASE("checkpoint/checkpoint_save writes llm.c's layout byte for byte") {
+    // the expected bytes are built by hand from the layout in checkpoint.h, not by checkpoint.cpp:
+    // 256 int32 {20240326, 3, maxT, V, L, NH, C, Vp, 0...}, then the floats
+    std::string dir = temp_dir("ckpt-bytes");
+    GPT2Config c;
+    c.max_seq_len = 8, c.vocab_size = 37, c.num_layers = 2, c.num_heads = 2, c.channels = 16, c.padded_vocab_size = 128;
+    std::vector<float> params(5);
+    for (size_t i = 0; i < params.size(); i++) params[i] = 0.25f * (float)i - 1.0f;
+    checkpoint_save(dir + "/m.bin", c, params.data(), params.size());
+    int32_t header[256] = {20240326, 3, 8, 37, 2, 2, 16, 128};  // the rest zero
+    std::string want = std::string((const char*)header, sizeof header) +
+                       std::string((const char*)params.data(), params.size() * sizeof(float));
+    CHECK(read_file(dir + "/m.bin") == want);
+    GPT2Config back = checkpoint_read_config(dir + "/m.bin");
+    CHECK(back.max_seq_len == 8);
+    CHECK(back.vocab_size == 37);
+    CHECK(back.num_layers == 2);
+    CHECK(back.num_heads == 2);
+    CHECK(back.channels == 16);
+    CHECK(back.padded_vocab_size == 128);
+}
+
 TEST_CASE("checkpoint/malformed files give an error naming the file and the problem") {
     std::string dir = temp_dir("ckpt-bad");
     GPT2 model;
@@ -60,12 +82,13 @@ TEST_CASE("checkpoint/malformed files give an error naming the file and the prob
     };
     std::vector<Case> cases = {
         {"empty.bin", "", "truncated"},
-        {"header-only-part.bin", good.substr(0, 100), "truncated"},
+        {"header-only-part.bin", good.substr(0, 100), "truncated: 100 bytes, shorter than the 1024-byte model checkpoint header"},
         {"truncated.bin", good.substr(0, good.size() - 8), "truncated"},
         {"extra.bin", good + "junk", "more than the header implies"},
-        {"magic.bin", with_int(0, 20240520), "bad magic"},
-        {"bf16.bin", with_int(1, 5), "bf16"},
-        {"version.bin", with_int(1, 7), "unsupported checkpoint version 7"},
+        {"text.bin", "First Citizen:\n", "not a model checkpoint (magic 1936877894, expected 20240326)"},
+        {"magic.bin", with_int(0, 20240520), "not a model checkpoint (magic 20240520, expected 20240326)"},
+        {"bf16.bin", with_int(1, 5), "unsupported model checkpoint version 5 (expected 3; version 5 is llm.c's bf16"},
+        {"version.bin", with_int(1, 7), "unsupported model checkpoint version 7 (expected 3)"},
         {"negative.bin", with_int(6, -16), "non-positive"},
         {"heads.bin", with_int(5, 3), "not divisible by heads"},
         {"vocab.bin", with_int(7, 30), "padded vocab < vocab"},
@@ -77,6 +100,7 @@ TEST_CASE("checkpoint/malformed files give an error naming the file and the prob
         INFO(c.name << ": " << msg);
         CHECK(msg.find(path) != std::string::npos);
         CHECK(msg.find(c.expect) != std::string::npos);
+        CHECK(msg.find('\n') == std::string::npos);
     }
     std::string missing = load_error(dir + "/missing.bin");
     CHECK(missing.find("missing.bin: cannot open") != std::string::npos);

@@ -1,0 +1,158 @@
+// test_train_state.cpp: the training state file (model/train/train_state.h): every field through a
+// save and a load, byte for byte against the layout built by hand (so states written by the old
+// code still load), and every malformed file failing with one line that names it.
+#include <doctest.h>
+
+#include <cstdint>
+#include <cstring>  // memcpy
+#include <string>
+#include <vector>
+
+#include "data/common/files.h"  // read_file
+#include "model/train/train_state.h"
+#include "test/check.h"  // temp_dir, error_of
+
+static void write_bytes(const std::string& path, const std::string& bytes) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f);
+    REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
+    std::fclose(f);
+}
+
+// A state with every field away from its default; the loader's integers above 2^32.
+static TrainState sample_state(size_t num_parameters) {
+    TrainState s;
+    s.step = 123456;
+    s.evals_since_best = 7;
+    s.best_val_loss = 1.0 / 3.0;  // every bit of the double matters
+    s.loader.epoch = (1ull << 32) + 5;
+    s.loader.shard = 0xFFFFFFFF00000001ull;
+    s.loader.batch = (3ull << 40) + 7;
+    s.loader.rng = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < num_parameters; i++) {
+        s.m.push_back(0.5f * (float)i - 3.0f);
+        s.v.push_back(1e-3f * (float)(i * i) + 1e-8f);
+    }
+    s.argv = {"-i", "", "two  words ", "--flag", ""};  // empty strings and spaces survive
+    return s;
+}
+
+// The bytes of a state file, built by hand from the layout in train_state.h (as the code before
+// issue 11 wrote it with memcpy at offsets 10 and 20), never by train_state_save:
+//   int32 [0] 20241127 [1] 1 [2] step [3] evals_since_best [4] argv bytes [5] num_parameters
+//   [10..11] best_val_loss (double) [20..27] loader epoch, shard, batch, rng (uint64), the rest 0
+//   then m, v (floats), then each argv string followed by a NUL
+static std::string state_bytes(const TrainState& s) {
+    std::string args;
+    for (const std::string& a : s.argv) args += a + std::string(1, '\0');
+    int32_t header[256] = {20241127, 1, s.step, s.evals_since_best, (int32_t)args.size(), (int32_t)s.m.size()};
+    std::memcpy(&header[10], &s.best_val_loss, 8);
+    const uint64_t loader[4] = {s.loader.epoch, s.loader.shard, s.loader.batch, s.loader.rng};
+    std::memcpy(&header[20], loader, 32);
+    return std::string((const char*)header, sizeof header) +
+           std::string((const char*)s.m.data(), s.m.size() * 4) +
+           std::string((const char*)s.v.data(), s.v.size() * 4) + args;
+}
+
+static void check_same(const TrainState& got, const TrainState& want) {
+    CHECK(got.step == want.step);
+    CHECK(got.evals_since_best == want.evals_since_best);
+    CHECK(std::memcmp(&got.best_val_loss, &want.best_val_loss, sizeof(double)) == 0);
+    CHECK(got.loader.epoch == want.loader.epoch);
+    CHECK(got.loader.shard == want.loader.shard);
+    CHECK(got.loader.batch == want.loader.batch);
+    CHECK(got.loader.rng == want.loader.rng);
+    CHECK(got.m == want.m);
+    CHECK(got.v == want.v);
+    CHECK(got.argv == want.argv);
+}
+
+TEST_CASE("train_state/save and load round trip every field") {
+    std::string dir = temp_dir("state");
+    const size_t N = 37;
+    TrainState s = sample_state(N), back;
+    train_state_save(dir + "/s.bin", s);
+    train_state_load(dir + "/s.bin", N, back);
+    check_same(back, s);
+    CHECK_FALSE(file_exists(dir + "/s.bin.tmp"));
+    // an empty command line is an empty block, and loads as one
+    s.argv.clear();
+    train_state_save(dir + "/s.bin", s);
+    train_state_load(dir + "/s.bin", N, back);
+    CHECK(back.argv.empty());
+}
+
+TEST_CASE("train_state/the file is the documented layout, byte for byte") {
+    std::string dir = temp_dir("state");
+    const size_t N = 11;
+    TrainState s = sample_state(N);
+    // new files are exactly what the old code wrote
+    train_state_save(dir + "/ours.bin", s);
+    CHECK(read_file(dir + "/ours.bin") == state_bytes(s));
+    // and a file the old code wrote loads
+    write_bytes(dir + "/old.bin", state_bytes(s));
+    TrainState back;
+    train_state_load(dir + "/old.bin", N, back);
+    check_same(back, s);
+}
+
+TEST_CASE("train_state/malformed files fail with one line naming the file") {
+    std::string dir = temp_dir("state-bad");
+    const size_t N = 9;
+    const std::string good = state_bytes(sample_state(N));
+    const size_t argv_bytes = good.size() - 1024 - 2 * N * 4;
+    auto with_int = [&](int slot, int32_t value) {
+        std::string bytes = good;
+        std::memcpy(&bytes[4 * slot], &value, 4);
+        return bytes;
+    };
+    struct Case {
+        const char* name;
+        std::string bytes;
+        size_t num_parameters;
+        std::string expect;
+    };
+    std::vector<Case> cases = {
+        {"empty.bin", "", N, "truncated: 0 bytes, shorter than the 1024-byte training state header"},
+        {"header.bin", good.substr(0, 600), N, "truncated: 600 bytes, shorter than the 1024-byte training state header"},
+        {"magic.bin", with_int(0, 20240326), N, "not a training state (magic 20240326, expected 20241127)"},
+        {"version.bin", with_int(1, 2), N, "unsupported training state version 2 (expected 1)"},
+        {"m.bin", good.substr(0, 1024 + 4 * N - 4), N,
+         "truncated: " + std::to_string(1024 + 4 * N - 4) + " bytes, the header implies " + std::to_string(good.size())},
+        {"v.bin", good.substr(0, 1024 + 8 * N), N, "truncated"},
+        {"model.bin", good, N + 1, "the state of a model of 9 parameters, this model has 10"},
+        {"argv-negative.bin", with_int(4, -5), N, "corrupt header (argv of -5 bytes)"},
+        {"argv-oversized.bin", with_int(4, 1 << 30), N, "truncated"},
+        {"argv-unterminated.bin", good.substr(0, good.size() - 1) + "x", N, "does not end with a NUL"},
+        {"trailing.bin", good + "junk", N, "has 4 bytes more than the header implies"},
+    };
+    CHECK(argv_bytes > 0);  // the cut cases above cut inside m or v, not the argv block
+    for (const Case& c : cases) {
+        std::string path = dir + "/" + c.name;
+        write_bytes(path, c.bytes);
+        TrainState s;
+        s.step = -1;  // a failed load leaves the state untouched
+        std::string msg = error_of([&] { train_state_load(path, c.num_parameters, s); });
+        INFO(c.name << ": " << msg);
+        CHECK(msg.find(path + ": ") == 0);
+        CHECK(msg.find(c.expect) != std::string::npos);
+        CHECK(msg.find('\n') == std::string::npos);
+        CHECK(s.step == -1);
+    }
+    std::string missing = error_of([&] {
+        TrainState s;
+        train_state_load(dir + "/missing.bin", N, s);
+    });
+    CHECK(missing.find(dir + "/missing.bin: cannot open") == 0);
+}
+
+TEST_CASE("train_state/saved_steps lists the state files in step order") {
+    std::string dir = temp_dir("state-steps");
+    CHECK(model_path(dir, 17) == dir + "/model_00000017.bin");
+    CHECK(state_path(dir, 17) == dir + "/state_00000017.bin");
+    for (int step : {40, 3, 17}) write_bytes(state_path(dir, step), "");
+    write_bytes(model_path(dir, 99), "");           // a model alone is not a resume point
+    write_bytes(dir + "/state_00000005.bin.tmp", "");  // nor an unfinished write
+    CHECK(saved_steps(dir) == std::vector<int>{3, 17, 40});
+    CHECK(saved_steps(dir + "/missing").empty());
+}
