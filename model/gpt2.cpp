@@ -18,6 +18,7 @@
 #include "model/residual.h"
 #include "model/rng.h"   // PyTorch-compatible normal_ for the initialisation
 #include "data/common/errors.h"  // Error, UsageError
+#include "data/common/splitmix.h"  // splitmix64_mix: dropout's seeds
 
 // ----------------------------------------------------------------------------
 // per-layer views: layer l's slice of every per-layer tensor, for params and grads
@@ -54,8 +55,20 @@ static LayerActs layer_acts(const ActivationTensors& a, const GPT2Config& c, int
             layer_view(a.fcproj, l, BT * C),    layer_view(a.residual3, l, BT * C)};
 }
 
-// Dropout site k of this step: 0 = embeddings, 1 + 2l = attention branch, 2 + 2l = MLP branch.
-static uint64_t dropout_site_seed(const GPT2& model, int site) { return (model.dropout_seed << 16) + (uint64_t)site; }
+// ----------------------------------------------------------------------------
+// dropout's seeds (the derivation is documented at gpt2_dropout_key in gpt2.h)
+
+uint64_t gpt2_dropout_key(uint64_t seed, uint64_t micro_batch) {
+    // mix(seed) spreads every bit of the seed over all 64 before the count is added, and the
+    // outer mix hides that the keys of consecutive micro-batches differ by one
+    return splitmix64_mix(splitmix64_mix(seed) + micro_batch);
+}
+
+// Dropout site of the micro-batch keyed by model.dropout_seed: 0 = embeddings, 1 + 2l = layer l's
+// attention branch, 2 + 2l = its MLP branch.
+static uint64_t dropout_site_seed(const GPT2& model, int site) {
+    return splitmix64_mix(model.dropout_seed + (uint64_t)site);
+}
 
 // The configuration of the activation-gradient slot: the activations' layout with ONE layer
 // (gpt2_backward reuses it for every layer; gpt2_memory counts it in the model card).
