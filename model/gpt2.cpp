@@ -5,6 +5,7 @@
 #include <cctype>   // tolower
 #include <cmath>    // sqrt
 #include <cstring>  // strcmp
+#include <utility>  // swap
 
 #include "model/attention.h"
 #include "model/crossentropy.h"
@@ -17,6 +18,7 @@
 #include "model/residual.h"
 #include "model/rng.h"   // PyTorch-compatible normal_ for the initialisation
 #include "data/common/errors.h"  // Error, UsageError
+#include "data/common/splitmix.h"  // splitmix64_mix: dropout's seeds
 
 // ----------------------------------------------------------------------------
 // per-layer views: layer l's slice of every per-layer tensor, for params and grads
@@ -53,8 +55,20 @@ static LayerActs layer_acts(const ActivationTensors& a, const GPT2Config& c, int
             layer_view(a.fcproj, l, BT * C),    layer_view(a.residual3, l, BT * C)};
 }
 
-// Dropout site k of this step: 0 = embeddings, 1 + 2l = attention branch, 2 + 2l = MLP branch.
-static uint64_t dropout_site_seed(const GPT2& model, int site) { return (model.dropout_seed << 16) + (uint64_t)site; }
+// ----------------------------------------------------------------------------
+// dropout's seeds (the derivation is documented at gpt2_dropout_key in gpt2.h)
+
+uint64_t gpt2_dropout_key(uint64_t seed, uint64_t micro_batch) {
+    // mix(seed) spreads every bit of the seed over all 64 before the count is added, and the
+    // outer mix hides that the keys of consecutive micro-batches differ by one
+    return splitmix64_mix(splitmix64_mix(seed) + micro_batch);
+}
+
+// Dropout site of the micro-batch keyed by model.dropout_seed: 0 = embeddings, 1 + 2l = layer l's
+// attention branch, 2 + 2l = its MLP branch.
+static uint64_t dropout_site_seed(const GPT2& model, int site) {
+    return splitmix64_mix(model.dropout_seed + (uint64_t)site);
+}
 
 // The configuration of the activation-gradient slot: the activations' layout with ONE layer
 // (gpt2_backward reuses it for every layer; gpt2_memory counts it in the model card).
@@ -166,6 +180,7 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
     ParameterTensors& params = model.params;
     ActivationTensors& acts = model.acts;
 
+    // x = self.transformer.drop(tok_emb + pos_emb)
     encoder_forward(acts.encoded, inputs, params.wte, params.wpe, B, T, C);  // (B,T,C)
     dropout_forward(acts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
     for (int l = 0; l < L; l++) {
@@ -187,12 +202,13 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
         dropout_forward(la.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
         residual_forward(la.residual3, la.residual2, la.fcproj, BTC);
     }
+    // x = self.transformer.ln_f(x)
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
     layernorm_forward(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
     // logits = self.lm_head(x), with lm_head's weight tied to wte
     matmul_forward(acts.logits, acts.lnf, params.wte, nullptr, B, T, C, Vp);  // (B,T,Vp)
     softmax_forward(acts.probs, acts.logits, B, T, V, Vp);                   // (B,T,Vp)
-    if (targets) {
+    if (targets) {  // loss = F.cross_entropy(logits, targets)
         crossentropy_forward(acts.losses, acts.probs, targets, B, T, Vp);  // (B,T)
         double sum = 0.0;  // mean over (b,t), in double, in order
         for (size_t i = 0; i < (size_t)B * T; i++) sum += acts.losses[i];
@@ -205,12 +221,34 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
 // ----------------------------------------------------------------------------
 // backward
 
-// Clears n floats of an activation gradient before a backward adds into them (in parallel:
-// zeroing is bound by memory bandwidth, which one core alone does not saturate).
-static void zero_backward(float* g, size_t n) {
+// A run of n floats of activation gradient to clear.
+struct GradSpan {
+    float* p;  // (n)
+    size_t n;
+};
+
+// Clears activation-gradient spans before a backward adds into them. Zeroing is bound by memory
+// bandwidth, which one core alone does not saturate, so every thread clears a share of each span;
+// one parallel region for all of them (not one per span), so a small model does not pay a fork
+// and a join per tensor.
+static void zero_backward(const std::vector<GradSpan>& spans) {
     ProfileScope timer("zero_backward");  // --profile: the time of this call, in its layer's row
-    #pragma omp parallel for
-    for (size_t i = 0; i < n; i++) g[i] = 0.0f;
+    #pragma omp parallel
+    for (const GradSpan& s : spans) {
+        #pragma omp for nowait  // each thread its share of this span, then straight on to the next
+        for (size_t i = 0; i < s.n; i++) s.p[i] = 0.0f;
+    }
+}
+
+// The per-layer gradients of the one-layer slot, as used for (B,T): every per-layer tensor of the
+// activation table except residual3, whose slot holds the residual stream's gradient (gpt2_backward)
+// and must survive the clearing. Walks the table, so adding or reordering a tensor cannot break it.
+static std::vector<GradSpan> block_grad_spans(const GPT2& model, int B, int T) {
+    std::vector<GradSpan> spans;
+    for (const ActivationInfo& e : activation_table(one_layer_config(model.config), B, T))
+        if (e.per_layer && e.field != &ActivationTensors::residual3)
+            spans.push_back({model.grads_acts.*(e.field), e.count});  // the slot's (B,T,...) of this tensor
+    return spans;
 }
 
 void gpt2_zero_grad(GPT2& model) {
@@ -230,8 +268,6 @@ void gpt2_backward(GPT2& model) {
     // activation gradients: scratch for one backward pass, in the activations' layout but with
     // ONE layer's slot: layer l's gradients are only needed while layer l's backward runs, so
     // every layer reuses the slot (1/L of the memory, and 1/L of the zeroing to keep hot).
-    // The gradient flowing down the residual stream ping-pongs between two (B,T,C) buffers:
-    // layer l reads dresidual[(l+1)%2] and adds into dresidual[l%2], so layer 0's lands in encoded.
     const GPT2Config one_layer = one_layer_config(c);
     if (model.grads_acts_memory.empty()) {
         auto table = activation_table(one_layer, model.batch_size, model.seq_len);
@@ -245,49 +281,55 @@ void gpt2_backward(GPT2& model) {
     const int* inputs = model.inputs.data();
     const int* targets = model.targets.data();
     LayerActs ga = layer_acts(gacts, one_layer, B, T, 0);  // the one slot, (B,T,*) each
-    float* dresidual[2] = {gacts.encoded, ga.residual3};    // (B,T,C) each
+    // The gradient flowing down the residual stream: dout_block is d loss / d (this block's
+    // output), dinp_block d loss / d (its input), which the block's backward adds into. Block l's
+    // input is block l-1's output, so once block l is done the two swap roles: two (B,T,C)
+    // buffers suffice for any L. They are gacts.encoded and the slot's residual3, started so that
+    // after the L swaps block 0 has added into gacts.encoded, where the embeddings' backward reads it.
+    float* dout_block = L % 2 == 0 ? gacts.encoded : ga.residual3;  // (B,T,C)
+    float* dinp_block = L % 2 == 0 ? ga.residual3 : gacts.encoded;  // (B,T,C)
     // gradients are added (+=) into, so they start at zero; cleared here, not in zero_grad,
     // because gradient accumulation runs several backward passes into the same parameter grads
-    zero_backward(gacts.logits, (size_t)B * T * Vp);
-    zero_backward(gacts.lnf, BTC);
-    zero_backward(dresidual[L % 2], BTC);
+    zero_backward({{gacts.logits, (size_t)B * T * Vp}, {gacts.lnf, BTC}, {dout_block, BTC}});
+    const std::vector<GradSpan> block_grads = block_grad_spans(model, B, T);
 
-    // the loss is the mean over (b,t): each position's loss gets gradient 1/(B*T)
+    // loss = F.cross_entropy(logits, targets): the mean over (b,t), so each position's loss gets 1/(B*T)
     const float dloss_mean = 1.0f / ((float)B * T);
     for (size_t i = 0; i < (size_t)B * T; i++) gacts.losses[i] = dloss_mean;
     crossentropy_softmax_backward(gacts.logits, gacts.losses, acts.probs, targets, B, T, V, Vp);
+    // logits = self.lm_head(x), lm_head tied to wte
     matmul_backward(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp);
+    // x = self.transformer.ln_f(x)
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
-    layernorm_backward(dresidual[L % 2], grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
+    layernorm_backward(dout_block, grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
                        acts.lnf_rstd, B, T, C);
     for (int l = L - 1; l >= 0; l--) {
-        residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C)
-        float* dout = dresidual[(l + 1) % 2];  // (B,T,C) gradient of this block's output
-        float* dinp = dresidual[l % 2];        // (B,T,C) gradient of its input, added below
+        residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C) block input
         LayerParams lp = layer_params(params, C, l);
         LayerParams gp = layer_params(grads, C, l);
         LayerActs la = layer_acts(acts, c, B, T, l);
-        // clear the slot (left over from layer l+1) and the input gradient. subtle: the slot's
-        // tensors ln1 .. fcproj lie back to back in table order (tensors.cpp) and residual3
-        // (a dresidual buffer) comes right after them, so [ln1, residual3) is the slot minus it.
-        zero_backward(ga.ln1, (size_t)(ga.residual3 - ga.ln1));
-        zero_backward(dinp, BTC);
-        // the MLP half, in reverse
-        residual_backward(ga.residual2, ga.fcproj, dout, BTC);
+        // the slot still holds layer l+1's gradients, and dinp_block stale ones: clear both at once
+        std::vector<GradSpan> clear = block_grads;
+        clear.push_back({dinp_block, BTC});
+        zero_backward(clear);
+        // x = x + self.mlp(self.ln_2(x)), in reverse
+        residual_backward(ga.residual2, ga.fcproj, dout_block, BTC);
         dropout_backward(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
         matmul_backward(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C);
         gelu_backward(ga.fch, la.fch, ga.fch_gelu, BTC * 4);
         matmul_backward(ga.ln2, gp.fcw, gp.fcb, ga.fch, la.ln2, lp.fcw, B, T, C, 4 * C);
         layernorm_backward(ga.residual2, gp.ln2w, gp.ln2b, ga.ln2, la.residual2, lp.ln2w, la.ln2_mean, la.ln2_rstd,
                            B, T, C);
-        // the attention half, in reverse
-        residual_backward(dinp, ga.attproj, ga.residual2, BTC);
+        // x = x + self.attn(self.ln_1(x)), in reverse
+        residual_backward(dinp_block, ga.attproj, ga.residual2, BTC);
         dropout_backward(ga.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
         matmul_backward(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C);
         attention_backward(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH);
         matmul_backward(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C);
-        layernorm_backward(dinp, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
+        layernorm_backward(dinp_block, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
+        std::swap(dout_block, dinp_block);  // this block's input is the next one down's output
     }
+    // x = self.transformer.drop(tok_emb + pos_emb): dout_block is now gacts.encoded
     dropout_backward(gacts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
     encoder_backward(grads.wte, grads.wpe, gacts.encoded, inputs, B, T, C);
 }

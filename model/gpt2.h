@@ -39,7 +39,7 @@ struct GPT2 {
     // dropout: probability, and whether the next forward is a training one
     float dropout = 0.0f;
     bool training = false;
-    uint64_t dropout_seed = 0;         // set per step by the trainer; backward reuses it
+    uint64_t dropout_seed = 0;         // this micro-batch's key (gpt2_dropout_key), set by the trainer; backward reuses it
 };
 
 // Allocates zeroed parameters and gradients for configuration c (the builders call it:
@@ -56,6 +56,14 @@ GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len,
 void gpt2_allocate_activations(GPT2& model, int B, int T);
 // inputs, targets (B,T); targets may be null (no loss). Logits land in model.acts.logits (B,T,Vp).
 void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T);
+// Dropout's masks, derived here and nowhere else, so that every bit of each number counts
+// (mix: splitmix64's finaliser, a bijection of 64-bit numbers, data/common/splitmix.h):
+//   a micro-batch's key   = mix(mix(seed) + micro_batch)    micro_batch = step * accum_steps + micro
+//   a site's mask seed    = mix(key + site)                 site 0: the embeddings, 1 + 2l: layer l's
+//                                                           attention branch, 2 + 2l: its MLP branch
+// Two seeds never give one key for the same micro-batch. gpt2_train_step stores the key in
+// model.dropout_seed; gpt2_forward and gpt2_backward derive each site's seed from it.
+uint64_t gpt2_dropout_key(uint64_t seed, uint64_t micro_batch);
 // Zeroes the parameter gradients: the only place that writes zeros into a gradient.
 void gpt2_zero_grad(GPT2& model);
 // Adds d(mean loss)/d(params) of the last forward into model.grads.

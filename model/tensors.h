@@ -3,7 +3,8 @@
 // checkpoint loads with one read; gradients and AdamW's m and v are buffers of the
 // same layout. Activations live in a second buffer sized from (B,T). Allocation,
 // loading, weight decay, gradient printing and the tests all loop over the tables
-// below, so adding a tensor is one line in tensors.cpp.
+// below, so adding a tensor is one line in tensors.cpp; each row says whether the tensor
+// has one slice per layer, so code that walks the per-layer tensors never assumes an order.
 #pragma once
 #include <cstddef>  // size_t
 #include <vector>
@@ -59,8 +60,9 @@ template <typename Tensors>
 struct TensorInfo {
     const char* name;
     float* Tensors::*field;  // e.g. &ParameterTensors::wte
-    size_t count;            // elements
-    bool decay;              // parameters only: AdamW weight decay applies (2-D weights, embeddings)
+    size_t count;            // elements (of all L layers, for a per-layer tensor)
+    bool per_layer;          // (L,...): one slice per layer (layer_view); else one tensor for the model
+    bool decay = false;      // parameters only: AdamW weight decay applies (2-D weights, embeddings)
 };
 using ParameterInfo = TensorInfo<ParameterTensors>;
 using ActivationInfo = TensorInfo<ActivationTensors>;

@@ -15,7 +15,7 @@ StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, in
     double loss = 0.0;
     for (int micro = 0; micro < cfg.accum_steps; micro++) {
         next_batch(inputs.data(), targets.data());
-        model.dropout_seed = (cfg.seed << 32) + (uint64_t)step * cfg.accum_steps + micro;
+        model.dropout_seed = gpt2_dropout_key(cfg.seed, (uint64_t)step * cfg.accum_steps + micro);  // every bit of both
         gpt2_forward(model, inputs.data(), targets.data(), B, T);
         gpt2_backward(model);  // adds this micro-batch's gradient of its mean loss
         loss += model.mean_loss;

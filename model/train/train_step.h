@@ -14,7 +14,7 @@ struct TrainStepConfig {
     float grad_clip = 1.0f;   // global-norm clip; 0 = off
     ScheduleConfig schedule;  // learning rate at each step
     AdamWConfig adamw;
-    uint64_t seed = 1337;     // dropout masks derive from (seed, step, micro-batch)
+    uint64_t seed = 1337;     // dropout masks derive from (seed, step, micro-batch): gpt2_dropout_key
 };
 
 struct StepResult {

@@ -221,3 +221,24 @@ TEST_CASE("dataloader/errors") {
     msg = error_of([&] { dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, DataLoaderOptions()); });
     CHECK(msg.find("x_train_000002.bin") != std::string::npos);
 }
+
+TEST_CASE("dataloader/shuffle depends on every bit of the seed") {
+    // 65537 = 2^16 + 1 agrees with 1 in its low 16 bits, 1 + 2^63 in all but the top one:
+    // each must still give its own order (a seed truncated anywhere would make two of them equal)
+    std::string dir = make_shards({61, 49, 55, 73});  // 39 windows of B*T = 6
+    auto order_of = [&](uint64_t seed) {
+        DataLoaderOptions opt;
+        opt.shuffle = true;
+        opt.seed = seed;
+        DataLoader loader;
+        dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, opt);
+        std::vector<int> firsts;  // the first token of each window, in the order read
+        for (size_t k = 0; k < dataloader_num_batches(loader); k++) firsts.push_back(next(loader).inputs[0]);
+        return firsts;
+    };
+    const std::vector<int> one = order_of(1);
+    CHECK(order_of(1) == one);
+    CHECK(order_of(65537) != one);
+    CHECK(order_of(1 + (1ull << 63)) != one);
+    CHECK(order_of(65537) != order_of(1 + (1ull << 63)));
+}

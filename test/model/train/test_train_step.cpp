@@ -195,3 +195,47 @@ TEST_CASE("train_step/finite differences agree with backward for the whole model
     for (size_t i = 0; i < model.param_table[1].count; i++) wrong[model.param_table[0].count + i] *= 1.05f;
     CHECK(gradcheck(model, wrong, in, tg, B, T) > 1e-2);
 }
+
+// ----------------------------------------------------------------------------
+// every bit of --seed reaches dropout's masks (gpt2_dropout_key)
+
+// One training step with dropout 0.1 from the same weights and batch, with dropout seed `seed`;
+// returns the loss followed by every parameter gradient (after the step, before the next).
+static std::vector<double> one_dropout_step(uint64_t seed) {
+    const int B = 2, T = 8, V = 40;
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l2h2c16", T, V, 5);  // the weights do not depend on `seed`
+    model.dropout = 0.1f;
+    TrainStepConfig cfg;
+    cfg.seed = seed;
+    cfg.grad_clip = 0.0f;  // raw gradients
+    std::vector<int> tokens = random_tokens(B * T + 1, V, 6);
+    StepResult r = gpt2_train_step(model, cfg, 0, B, T, [&](int* in, int* tg) { Stream{tokens}.next(in, tg, B, T); });
+    std::vector<double> out = {r.loss};
+    out.insert(out.end(), model.grads_memory.begin(), model.grads_memory.end());
+    return out;
+}
+
+TEST_CASE("train_step/dropout masks depend on every bit of the seed") {
+    const std::vector<double> a = one_dropout_step(1);
+    // the same seed: the same masks, so the same loss and gradients, bit for bit
+    CHECK(one_dropout_step(1) == a);
+    // seeds that agree in their low 16 bits (65537 = 2^16 + 1), and in all but bit 63: other masks.
+    // Both were equal under the old derivation (seed << 32, then << 16), which kept only the low 16 bits.
+    for (uint64_t other : {(uint64_t)65537, (uint64_t)(1 + (1ull << 63))}) {
+        const std::vector<double> b = one_dropout_step(other);
+        INFO("seed 1 vs " << other << ": loss " << a[0] << " vs " << b[0]);
+        CHECK(b[0] != a[0]);
+        CHECK(std::vector<double>(b.begin() + 1, b.end()) != std::vector<double>(a.begin() + 1, a.end()));
+    }
+}
+
+TEST_CASE("train_step/gpt2_dropout_key mixes every bit of the seed and of the micro-batch") {
+    // one flipped input bit changes the key, at any of the 64 positions of either argument
+    const uint64_t key = gpt2_dropout_key(1, 0);
+    for (int bit = 0; bit < 64; bit++) {
+        INFO("bit " << bit);
+        CHECK(gpt2_dropout_key(1 ^ (1ull << bit), 0) != key);
+        CHECK(gpt2_dropout_key(1, 1ull << bit) != key);
+    }
+}
