@@ -143,8 +143,9 @@ void attention_backward(float* dinp, float* datt, const float* dout, const float
     #pragma omp parallel
     {
         // this thread's (T,T) scratch: one head's dA of this call, then its dS. subtle: dS cannot
-        // overwrite dA inside datt, since datt is only added into (the += rule)
-        Eigen::MatrixXf dS(T, T);
+        // overwrite dA inside datt, since datt is only added into (the += rule). Only its upper
+        // triangle is ever written; the masked lower one stays the 0 it starts as.
+        Eigen::MatrixXf dS = Eigen::MatrixXf::Zero(T, T);
         #pragma omp for collapse(2)
         for (int b = 0; b < B; b++) {
             for (int h = 0; h < NH; h++) {
