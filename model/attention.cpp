@@ -1,20 +1,102 @@
 // attention.cpp: causal multi-head self-attention as per-head GEMMs. See attention.h.
-// Speed: the causal mask zeroes the lower triangle of every (T,T) attention matrix (in our
-// (key t2, query t) view), so each product touches only the upper triangle: Eigen's
-// triangularView products skip the masked half (plain version: the same products on the full
-// matrices, then the mask). The softmax's exp and sums are vectorised (reduce.h).
+// Speed: the plain versions (first) take one query position at a time and loop over keys and
+// channels. The fast ones turn each (b, head) into four GEMMs, and since the causal mask zeroes
+// the lower triangle of every (T,T) attention matrix (in our (key t2, query t) view), each product
+// touches only the upper triangle: Eigen's triangularView products skip the masked half. The
+// softmax's exp and sums are vectorised (reduce.h).
 #include "model/attention.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
 #include "model/views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
 
 #include <algorithm>  // max
-#include <cmath>      // sqrt, INFINITY
+#include <cmath>      // sqrt, exp, INFINITY
 #include <cstddef>    // size_t
+#include <vector>     // the plain backward's row of dA
 
 using Eigen::OuterStride;
 using Eigen::Lower;
 using Eigen::Upper;
+
+// ----------------------------------------------------------------------------
+// plain versions: one (b, t, head) at a time, each dot product in double
+
+void attention_forward_naive(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
+    const int hs = C / NH;  // head size
+    const double scale = 1.0 / std::sqrt((double)hs);
+    for (int b = 0; b < B; b++) {
+        for (int t = 0; t < T; t++) {
+            for (int h = 0; h < NH; h++) {
+                // seek to head h's q (part 0), k (1) or v (2) at position t2: inp[b,t2,part*C + h*hs :]
+                auto qkv = [&](int t2, int part) { return inp + ((size_t)b * T + t2) * 3 * C + part * C + h * hs; };
+                const float* q = qkv(t, 0);                            // (hs) q_t
+                float* a = att + (((size_t)b * NH + h) * T + t) * T;  // (T) seek to att[b,h,t,:]
+                // s[t2] = q_t . k_t2 / sqrt(hs) for t2 <= t, and their max (it keeps exp from overflowing)
+                float maxval = -INFINITY;
+                for (int t2 = 0; t2 <= t; t2++) {
+                    const float* k = qkv(t2, 1);  // (hs) k_t2
+                    double s = 0.0;
+                    for (int i = 0; i < hs; i++) s += (double)q[i] * k[i];
+                    a[t2] = (float)(s * scale);
+                    maxval = std::max(maxval, a[t2]);
+                }
+                // att = softmax(s) over t2 <= t; the masked future t2 > t gets exactly 0
+                double sum = 0.0;
+                for (int t2 = 0; t2 <= t; t2++) {
+                    a[t2] = std::exp(a[t2] - maxval);
+                    sum += a[t2];
+                }
+                for (int t2 = 0; t2 < T; t2++) a[t2] = t2 <= t ? (float)(a[t2] / sum) : 0.0f;
+                // out_t = sum_t2 att[t2] v_t2
+                float* o = out + ((size_t)b * T + t) * C + h * hs;  // (hs) seek to out[b,t,h*hs:]
+                for (int i = 0; i < hs; i++) {
+                    double y = 0.0;
+                    for (int t2 = 0; t2 <= t; t2++) y += (double)a[t2] * qkv(t2, 2)[i];
+                    o[i] = (float)y;
+                }
+            }
+        }
+    }
+}
+
+void attention_backward_naive(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
+                              int B, int T, int C, int NH) {
+    const int hs = C / NH;
+    const double scale = 1.0 / std::sqrt((double)hs);
+    std::vector<double> da(T);  // (T) this call's gradient of att[b,h,t,:]
+    for (int b = 0; b < B; b++) {
+        for (int t = 0; t < T; t++) {
+            for (int h = 0; h < NH; h++) {
+                // offset of head h's q (part 0), k (1) or v (2) at position t2, in inp and in dinp
+                auto qkv = [&](int t2, int part) { return ((size_t)b * T + t2) * 3 * C + part * C + h * hs; };
+                const float* a = att + (((size_t)b * NH + h) * T + t) * T;  // (T) att[b,h,t,:]
+                float* datt_t = datt + (((size_t)b * NH + h) * T + t) * T;  // (T) datt[b,h,t,:]
+                const float* dy = dout + ((size_t)b * T + t) * C + h * hs;  // (hs) dout[b,t,h*hs:]
+                // forward: out_t = sum_t2 att[t2] v_t2, so datt[t2] = v_t2 . dout_t and dv_t2 += att[t2] dout_t
+                for (int t2 = 0; t2 <= t; t2++) {
+                    da[t2] = 0.0;
+                    for (int i = 0; i < hs; i++) da[t2] += (double)inp[qkv(t2, 2) + i] * dy[i];
+                    datt_t[t2] += (float)da[t2];
+                    for (int i = 0; i < hs; i++) dinp[qkv(t2, 2) + i] += a[t2] * dy[i];
+                }
+                // forward: att = softmax(s), so ds[t2] = att[t2] (datt[t2] - sum_t3 att[t3] datt[t3])
+                double dot = 0.0;
+                for (int t2 = 0; t2 <= t; t2++) dot += a[t2] * da[t2];
+                // forward: s[t2] = q_t . k_t2 / sqrt(hs), so dq_t += ds k_t2 / sqrt(hs), dk_t2 += ds q_t / sqrt(hs)
+                for (int t2 = 0; t2 <= t; t2++) {
+                    const double ds = a[t2] * (da[t2] - dot) * scale;
+                    for (int i = 0; i < hs; i++) {
+                        dinp[qkv(t, 0) + i] += (float)(ds * inp[qkv(t2, 1) + i]);
+                        dinp[qkv(t2, 1) + i] += (float)(ds * inp[qkv(t, 0) + i]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------
+// fast versions: four GEMMs per (b, head) on its triangle, (b, head) pairs across threads
 
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
     ProfileScope timer("attention_forward");  // --profile: the time of this call, in its layer's row
@@ -56,37 +138,46 @@ void attention_backward(float* dinp, float* datt, const float* dout, const float
     ProfileScope timer("attention_backward");  // --profile: the time of this call, in its layer's row
     const int hs = C / NH;
     const float scale = 1.0f / std::sqrt((float)hs);
-    // (b, head) owns its q,k,v columns of dinp: no two iterations write the same memory
-    #pragma omp parallel for collapse(2)
-    for (int b = 0; b < B; b++) {
-        for (int h = 0; h < NH; h++) {
-            const float* qkv_b = inp + (size_t)b * T * 3 * C;  // seek to inp[b,0,:]
-            float* dqkv_b = dinp + (size_t)b * T * 3 * C;      // seek to dinp[b,0,:]
-            ConstStridedMat Q(qkv_b + h * hs, hs, T, OuterStride<>(3 * C));          // (hs,T)
-            ConstStridedMat K(qkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));      // (hs,T)
-            ConstStridedMat V(qkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));  // (hs,T)
-            StridedMat dQ(dqkv_b + h * hs, hs, T, OuterStride<>(3 * C));             // (hs,T)
-            StridedMat dK(dqkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));         // (hs,T)
-            StridedMat dV(dqkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));     // (hs,T)
-            ConstMat A(att + ((size_t)b * NH + h) * T * T, T, T);                  // (T,T)
-            Mat dA(datt + ((size_t)b * NH + h) * T * T, T, T);                     // (T,T) scratch
-            ConstStridedMat dO(dout + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
+    // one parallel region, so that each thread allocates its scratch once, then shares the
+    // (b, head) loop; each (b, head) owns its q,k,v columns of dinp and its (T,T) block of datt
+    #pragma omp parallel
+    {
+        // this thread's (T,T) scratch: one head's dA of this call, then its dS. subtle: dS cannot
+        // overwrite dA inside datt, since datt is only added into (the += rule). Only its upper
+        // triangle is ever written; the masked lower one stays the 0 it starts as.
+        Eigen::MatrixXf dS = Eigen::MatrixXf::Zero(T, T);
+        #pragma omp for collapse(2)
+        for (int b = 0; b < B; b++) {
+            for (int h = 0; h < NH; h++) {
+                const float* qkv_b = inp + (size_t)b * T * 3 * C;  // seek to inp[b,0,:]
+                float* dqkv_b = dinp + (size_t)b * T * 3 * C;      // seek to dinp[b,0,:]
+                ConstStridedMat Q(qkv_b + h * hs, hs, T, OuterStride<>(3 * C));          // (hs,T)
+                ConstStridedMat K(qkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));      // (hs,T)
+                ConstStridedMat V(qkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));  // (hs,T)
+                StridedMat dQ(dqkv_b + h * hs, hs, T, OuterStride<>(3 * C));             // (hs,T)
+                StridedMat dK(dqkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));         // (hs,T)
+                StridedMat dV(dqkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));     // (hs,T)
+                ConstMat A(att + ((size_t)b * NH + h) * T * T, T, T);                  // (T,T)
+                Mat dA(datt + ((size_t)b * NH + h) * T * T, T, T);                     // (T,T) +=
+                ConstStridedMat dO(dout + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
 
-            // forward: O = V A, so dA = V^T dO and dV += dO A^T (upper triangles only: A is 0 below)
-            dA.triangularView<Upper>() = V.transpose() * dO;                  // (T,hs)(hs,T) -> (T,T)
-            dV.noalias() += dO * A.transpose().triangularView<Lower>();        // (hs,T)(T,T) -> (hs,T)
-            // forward: A = softmax(S) per column, so dS = A * (dA - sum_t2 A dA); scale folded in.
-            // dS overwrites dA in place; masked entries (A = 0) get dS = 0.
-            for (int t = 0; t < T; t++) {
-                const float* a = A.col(t).data();
-                float* da = dA.col(t).data();
-                double dot = sum_double(t + 1, [&](int t2) { return (double)a[t2] * da[t2]; });  // reduce.h
-                for (int t2 = 0; t2 <= t; t2++) da[t2] = scale * a[t2] * (da[t2] - (float)dot);
-                dA.col(t).tail(T - 1 - t).setZero();
+                // forward: O = V A, so dA = V^T dO and dV += dO A^T (upper triangles only: A is 0 below)
+                dS.triangularView<Upper>() = V.transpose() * dO;                // (T,hs)(hs,T) -> (T,T)
+                dV.noalias() += dO * A.transpose().triangularView<Lower>();     // (hs,T)(T,T) -> (hs,T)
+                // forward: A = softmax(S) per column, so dS = A * (dA - sum_t2 A dA); scale folded in.
+                // dS overwrites dA in the scratch, after dA is added into datt.
+                for (int t = 0; t < T; t++) {
+                    const float* a = A.col(t).data();
+                    float* ds = dS.col(t).data();
+                    float* da = dA.col(t).data();
+                    for (int t2 = 0; t2 <= t; t2++) da[t2] += ds[t2];  // datt: the masked t2 > t untouched
+                    double dot = sum_double(t + 1, [&](int t2) { return (double)a[t2] * ds[t2]; });  // reduce.h
+                    for (int t2 = 0; t2 <= t; t2++) ds[t2] = scale * a[t2] * (ds[t2] - (float)dot);
+                }
+                // forward: S(t2,t) = scale k_t2 . q_t, so dQ += K dS and dK += Q dS^T (scale is in dS)
+                dQ.noalias() += K * dS.triangularView<Upper>();              // (hs,T)(T,T) -> (hs,T)
+                dK.noalias() += Q * dS.transpose().triangularView<Lower>();  // (hs,T)(T,T) -> (hs,T)
             }
-            // forward: S(t2,t) = scale k_t2 . q_t, so dQ += K dS and dK += Q dS^T (scale is in dS)
-            dQ.noalias() += K * dA.triangularView<Upper>();                // (hs,T)(T,T) -> (hs,T)
-            dK.noalias() += Q * dA.transpose().triangularView<Lower>();    // (hs,T)(T,T) -> (hs,T)
         }
     }
 }

@@ -1,13 +1,31 @@
 // crossentropy.cpp: softmax, cross-entropy, and their fused backward. See crossentropy.h.
 #include "model/crossentropy.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
-
-#include <algorithm>  // max
-#include <cmath>      // log, INFINITY
-#include <cstddef>    // size_t
-
 #include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
 
+#include <algorithm>  // max
+#include <cmath>      // exp, log, INFINITY
+#include <cstddef>    // size_t
+
+// the plain softmax: one position at a time, std::exp, the sum in double in index order
+void softmax_forward_naive(float* probs, const float* logits, int B, int T, int V, int Vp) {
+    for (size_t bt = 0; bt < (size_t)B * T; bt++) {
+        const float* logits_bt = logits + bt * Vp;  // seek to logits[b,t,:]
+        float* probs_bt = probs + bt * Vp;          // seek to probs[b,t,:]
+        // probs = exp(logits - max) / sum(exp(logits - max)) over the V real tokens
+        float maxval = -INFINITY;
+        for (int v = 0; v < V; v++) maxval = std::max(maxval, logits_bt[v]);
+        double sum = 0.0;
+        for (int v = 0; v < V; v++) {
+            probs_bt[v] = std::exp(logits_bt[v] - maxval);
+            sum += probs_bt[v];
+        }
+        for (int v = 0; v < V; v++) probs_bt[v] = (float)(probs_bt[v] / sum);
+        for (int v = V; v < Vp; v++) probs_bt[v] = 0.0f;  // padded tokens: never predicted
+    }
+}
+
+// the fast softmax: exp and sum vectorised (reduce.h), positions across threads
 void softmax_forward(float* probs, const float* logits, int B, int T, int V, int Vp) {
     ProfileScope timer("softmax_forward");  // --profile: the time of this call, in its layer's row
     // probs = F.softmax(logits, dim=-1)

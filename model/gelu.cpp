@@ -1,15 +1,40 @@
 // gelu.cpp: GELU (tanh approximation) forward and backward. See gelu.h.
-// Speed: the plain loop calls std::tanh once per element, a scalar libm call that costs
-// more than all the other arithmetic together. Here tanh runs on Eigen arrays, which
-// vectorise it (Eigen's rational approximation, within 5 ulp of std::tanh, ~15x faster);
+// Speed: the plain loop (gelu_forward_naive) calls std::tanh once per element, a scalar libm
+// call that costs more than all the other arithmetic together. The fast versions run tanh on
+// Eigen arrays, which vectorise it (Eigen's rational approximation, within 5 ulp of std::tanh, ~15x faster);
 // the rest of each formula is the plain loop, which the compiler vectorises by itself.
 #include "model/gelu.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/views.h"  // Vec, ConstVec: a chunk of the buffer seen as an Eigen vector
 
-#include <cmath>    // sqrt, M_PI
+#include <cmath>    // sqrt, tanh, M_PI
 
 static const float GELU_SCALE = std::sqrt(2.0f / (float)M_PI);  // sqrt(2/pi)
+// ----------------------------------------------------------------------------
+// plain versions: one element at a time, std::tanh
+
+void gelu_forward_naive(float* out, const float* inp, size_t N) {
+    for (size_t i = 0; i < N; i++) {
+        float x = inp[i];
+        // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3)))
+        float u = GELU_SCALE * (x + 0.044715f * x * x * x);
+        out[i] = 0.5f * x * (1.0f + std::tanh(u));
+    }
+}
+
+void gelu_backward_naive(float* dinp, const float* inp, const float* dout, size_t N) {
+    for (size_t i = 0; i < N; i++) {
+        float x = inp[i];
+        float th = std::tanh(GELU_SCALE * (x + 0.044715f * x * x * x));  // tanh u, recomputed from the input
+        // product rule on 0.5 x (1 + tanh u): 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) du/dx
+        float du_dx = GELU_SCALE * (1.0f + 3.0f * 0.044715f * x * x);
+        dinp[i] += (0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du_dx) * dout[i];
+    }
+}
+
+// ----------------------------------------------------------------------------
+// fast versions: tanh over a chunk at a time, vectorised
+
 // elements per chunk: the parallel unit, and the size of the tanh scratch on the stack (4 KB)
 static const size_t CHUNK = 1024;
 

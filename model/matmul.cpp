@@ -4,6 +4,7 @@
 #include "model/views.h"  // Mat, ConstMat, Vec, ConstVec: the (C,BT) views
 
 #include <algorithm>  // min
+#include <cstddef>    // size_t
 #ifdef _OPENMP
 #include <omp.h>  // omp_get_num_threads, omp_get_thread_num: which block is this thread's
 #endif
@@ -13,13 +14,58 @@
 
 using Eigen::Index;
 
+// ----------------------------------------------------------------------------
+// plain versions: the textbook loops, one output element at a time, each sum in double
+
+void matmul_forward_naive(float* out, const float* inp, const float* weight, const float* bias, int B, int T, int C,
+                          int OC) {
+    for (size_t bt = 0; bt < (size_t)B * T; bt++) {
+        const float* x = inp + bt * C;  // seek to inp[b,t,:]
+        for (int o = 0; o < OC; o++) {
+            const float* w = weight + (size_t)o * C;  // row o of weight, (C)
+            // out[b,t,o] = sum_i inp[b,t,i] * weight[o,i] + bias[o]
+            double s = bias ? bias[o] : 0.0;
+            for (int i = 0; i < C; i++) s += (double)x[i] * w[i];
+            out[bt * OC + o] = (float)s;
+        }
+    }
+}
+
+void matmul_backward_naive(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                           const float* weight, int B, int T, int C, int OC) {
+    const size_t BT = (size_t)B * T;
+    // forward: out[bt,o] = sum_i inp[bt,i] weight[o,i] + bias[o], so dinp[bt,i] += sum_o dout[bt,o] weight[o,i]
+    for (size_t bt = 0; bt < BT; bt++) {
+        for (int i = 0; i < C; i++) {
+            double s = 0.0;
+            for (int o = 0; o < OC; o++) s += (double)dout[bt * OC + o] * weight[(size_t)o * C + i];
+            dinp[bt * C + i] += (float)s;
+        }
+    }
+    // and dweight[o,i] += sum_bt dout[bt,o] inp[bt,i];  dbias[o] += sum_bt dout[bt,o]
+    for (int o = 0; o < OC; o++) {
+        for (int i = 0; i < C; i++) {
+            double s = 0.0;
+            for (size_t bt = 0; bt < BT; bt++) s += (double)dout[bt * OC + o] * inp[bt * C + i];
+            dweight[(size_t)o * C + i] += (float)s;
+        }
+        if (!dbias) continue;
+        double s = 0.0;
+        for (size_t bt = 0; bt < BT; bt++) s += dout[bt * OC + o];
+        dbias[o] += (float)s;
+    }
+}
+
+// ----------------------------------------------------------------------------
+// fast versions: Eigen GEMMs, each split across threads by parallel_ranges
+
 // Calls block(start, count) on disjoint ranges that cover [0, n), one range per thread,
 // each starting at a multiple of `align`.
 // subtle: we split each product ourselves instead of letting Eigen thread it (the Makefile
 // builds with EIGEN_DONT_PARALLELIZE): Eigen's threaded GEMM blocks the sum over k
 // differently for 1 and for 2+ threads, so results changed with the thread count. Here
 // every output element is computed by one single-threaded GEMM whose k-blocking depends
-// only on k: the same bits at any thread count. The plain version is just `Y = W^T X`.
+// only on k: the same bits at any thread count. Unsplit, it is just `Y = W^T X`.
 // subtle: Eigen's kernel sums differently in rows it takes 48 at a time (3 AVX-512 packets)
 // than in leftover rows, so a split of rows must fall on multiples of 48 (ROWS) to give
 // the very numbers the unsplit product gives; columns are taken 4 at a time (COLS = 16).

@@ -1,6 +1,7 @@
-// layer_check.h: the three checks every layer test runs besides the PyTorch comparison:
+// layer_check.h: the checks every layer test runs besides the PyTorch comparison:
 // the fixture's shapes, a finite-difference check of backward against the layer's own float
-// forward, and the += rule (backward twice = 2x backward once).
+// forward, the += rule (backward twice = 2x backward once), and a fast kernel against its
+// plain (_naive) twin on random inputs of awkward sizes.
 // Everything is reported through check_tensor (check.h), so failures name the tensor.
 // Run with -s to see the measured errors of the passing checks too:
 //   ./build/g++/test_all -tc="*finite differences*" -s
@@ -11,10 +12,11 @@
 #include <cmath>       // std::sqrt, std::fabs
 #include <functional>  // std::function
 #include <initializer_list>
+#include <random>   // std::mt19937: random inputs from a fixed seed
 #include <sstream>  // std::ostringstream
 #include <vector>
 #ifdef _OPENMP
-#include <omp.h>  // omp_set_num_threads: the finite differences run on one thread
+#include <omp.h>  // omp_set_num_threads: ThreadCount
 #endif
 
 // ----------------------------------------------------------------------------
@@ -26,6 +28,27 @@ inline void require_shape(const Fixture& fx, const char* name, std::initializer_
     INFO(fx.path << ": tensor " << name << " has a different shape than the test expects");
     REQUIRE(fx.get(name).shape == std::vector<int>(shape));
 }
+
+// ----------------------------------------------------------------------------
+// threads
+
+// The enclosing scope runs at n OpenMP threads (nothing, without OpenMP); the count is restored after.
+struct ThreadCount {
+    explicit ThreadCount(int n) {
+#ifdef _OPENMP
+        saved = omp_get_max_threads();
+        omp_set_num_threads(n);
+#else
+        (void)n;
+#endif
+    }
+    ~ThreadCount() {
+#ifdef _OPENMP
+        omp_set_num_threads(saved);
+#endif
+    }
+    int saved = 1;
+};
 
 // ----------------------------------------------------------------------------
 // finite differences
@@ -60,25 +83,21 @@ inline double dot_loss(const float* out, const float* dout, size_t n) {
 inline void check_gradient_fd(const char* name, const float* analytic, float* x, size_t n,
                               const std::function<double()>& loss) {
     std::vector<float> fd(n);
-#ifdef _OPENMP
-    // hundreds of forwards on tiny tensors: waking threads costs more than the work (attention's
-    // check took 2.4 s on a loaded 2-core machine, ~10 ms on one thread). Results are the same.
-    const int threads = omp_get_max_threads();
-    omp_set_num_threads(1);
-#endif
-    for (size_t i = 0; i < n; i++) {
-        const float x0 = x[i];
-        const float xp = x0 + FD_H, xm = x0 - FD_H;
-        x[i] = xp;
-        const double lp = loss();
-        x[i] = xm;
-        const double lm = loss();
-        x[i] = x0;
-        fd[i] = (float)((lp - lm) / ((double)xp - (double)xm));
+    {
+        // hundreds of forwards on tiny tensors: waking threads costs more than the work (attention's
+        // check took 2.4 s on a loaded 2-core machine, ~10 ms on one thread). Results are the same.
+        ThreadCount one(1);
+        for (size_t i = 0; i < n; i++) {
+            const float x0 = x[i];
+            const float xp = x0 + FD_H, xm = x0 - FD_H;
+            x[i] = xp;
+            const double lp = loss();
+            x[i] = xm;
+            const double lm = loss();
+            x[i] = x0;
+            fd[i] = (float)((lp - lm) / ((double)xp - (double)xm));
+        }
     }
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
     // one summary figure: the relative error of the whole gradient, ||fd - grad|| / ||grad||
     double diff2 = 0, norm2 = 0;
     for (size_t i = 0; i < n; i++) {
@@ -116,4 +135,38 @@ inline void check_accumulates(const char* name, const std::vector<float>& once, 
     msg << name << ": " << exact << " of " << once.size() << " elements exactly 2x";
     INFO(msg.str());
     check_tensor(name, twice.data(), want.data(), once.size(), TOL_ACCUM);
+}
+
+// ----------------------------------------------------------------------------
+// fast against plain
+
+// n floats uniform in [-scale, scale) from a fixed seed, the same on every machine: mt19937's
+// output is fixed by the C++ standard (its distributions are not, so none is used).
+inline std::vector<float> random_floats(size_t n, unsigned seed, float scale = 1.0f) {
+    std::mt19937 gen(seed);
+    std::vector<float> x(n);
+    for (float& v : x) v = scale * ((float)(gen() >> 8) * (2.0f / 16777216.0f) - 1.0f);  // 24 random bits
+    return x;
+}
+
+// A fast kernel's output against its plain twin's on the same inputs. The two add the same terms
+// in different orders (the plain one in double), so they differ by rounding, and that rounding
+// scales with the size of the terms summed, i.e. with the tensor's magnitude, not with each
+// element's: an element that is a near-cancelling sum of large terms carries their rounding.
+// So the comparison is relative to the tensor's scale s = max |plain|:
+//   |fast - plain| <= tol * (s + |plain|)      (check_tensor on both divided by s)
+// Each caller states its tol and why. A wrong index, a missing term or a skipped remainder
+// is off by O(1) of the scale, far outside any tol used (<= 1e-5).
+inline void check_plain(const char* name, const std::vector<float>& fast, const std::vector<float>& plain, float tol) {
+    REQUIRE(fast.size() == plain.size());
+    double scale = 0;
+    for (float p : plain) scale = std::fabs(p) > scale ? std::fabs(p) : scale;
+    if (scale == 0) scale = 1;
+    std::vector<float> f(fast.size()), p(plain.size());
+    for (size_t i = 0; i < fast.size(); i++) {
+        f[i] = (float)(fast[i] / scale);
+        p[i] = (float)(plain[i] / scale);
+    }
+    INFO(name << ": fast vs plain, in units of the tensor's scale max|plain| = " << scale);
+    check_tensor(name, f.data(), p.data(), f.size(), tol);
 }

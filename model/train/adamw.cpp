@@ -1,12 +1,38 @@
 // adamw.cpp: AdamW and gradient clipping. See adamw.h.
 #include "model/train/adamw.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/reduce.h"  // sum_double: the norm's sums, vectorised and deterministic
+#include "model/views.h"   // ConstVec: a chunk of v as an Eigen array, for its vector sqrt
 
 #include <algorithm>  // min
 #include <cmath>      // pow, sqrt
 
-#include "model/reduce.h"  // sum_double: the norm's sums, vectorised and deterministic
-#include "model/views.h"   // ConstVec: a chunk of v as an Eigen array, for its vector sqrt
+// ----------------------------------------------------------------------------
+// plain versions: one element at a time, in double
+
+void adamw_update_naive(float* params, const float* grads, float* m, float* v, size_t n, float lr,
+                        const AdamWConfig& cfg, float wd, int t) {
+    for (size_t i = 0; i < n; i++) {
+        const double g = grads[i];
+        // the moments, stored in float between steps
+        m[i] = (float)(cfg.beta1 * (double)m[i] + (1.0 - cfg.beta1) * g);
+        v[i] = (float)(cfg.beta2 * (double)v[i] + (1.0 - cfg.beta2) * g * g);
+        // their bias-corrected estimates: early steps would otherwise be pulled towards 0
+        const double m_hat = m[i] / (1.0 - std::pow((double)cfg.beta1, t));
+        const double v_hat = v[i] / (1.0 - std::pow((double)cfg.beta2, t));
+        // decoupled weight decay, then the step
+        params[i] = (float)((double)params[i] * (1.0 - (double)lr * wd) - lr * m_hat / (std::sqrt(v_hat) + cfg.eps));
+    }
+}
+
+double grad_norm_naive(const float* grads, size_t n) {
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) s += (double)grads[i] * grads[i];
+    return std::sqrt(s);
+}
+
+// ----------------------------------------------------------------------------
+// fast versions
 
 void adamw_update(float* params, const float* grads, float* m, float* v, size_t n, float lr,
                   const AdamWConfig& cfg, float wd, int t) {
@@ -46,7 +72,7 @@ double grad_norm(const float* grads, size_t n) {
     // subtle: an OpenMP reduction would add the threads' partial sums in an order that
     // depends on the thread count. A fixed number of blocks, each summed in 8 fixed lanes
     // (reduce.h: vectorised) and then added in order, does not; and needs no allocation.
-    // The plain version: double s = 0; for (i) s += (double)grads[i] * grads[i]; sqrt(s).
+    // (grad_norm_naive is the plain version.)
     const size_t BLOCKS = 64;
     const size_t per = (n + BLOCKS - 1) / BLOCKS;
     double partial[BLOCKS];

@@ -6,6 +6,11 @@
 //     p -= lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)    bias-corrected step
 //   clipping: norm = sqrt(sum g^2) over ALL parameters; if norm > max, g *= max/(norm+1e-6)
 // m and v are buffers of the parameters' layout, kept between steps.
+// adamw_update_naive and grad_norm_naive are the plain loops, to read first and the tests' second
+// oracle: the textbook Adam step per element in double (mhat, vhat as in the formulas above), and
+// one sum in double in index order. The fast ones, which training calls, are PyTorch's own
+// operation order in float, over chunks that vectorise (adamw.cpp), and a sum over fixed blocks
+// that threads share without changing the result.
 // PyTorch: torch.optim.AdamW, torch.nn.utils.clip_grad_norm_
 //   https://pytorch.org/docs/stable/generated/torch.optim.AdamW.html
 #pragma once
@@ -22,6 +27,12 @@ struct AdamWConfig {
 
 // One AdamW step over n parameters, with weight decay wd for this tensor. t is the step, from 1.
 // params (n)  grads (n)  m (n)  v (n)
+void adamw_update_naive(float* params, const float* grads, float* m, float* v, size_t n, float lr,
+                        const AdamWConfig& cfg, float wd, int t);
+// sqrt(sum g^2) over n gradients, summed in double in index order.
+double grad_norm_naive(const float* grads, size_t n);
+
+// the same two, fast: arguments as above
 void adamw_update(float* params, const float* grads, float* m, float* v, size_t n, float lr,
                   const AdamWConfig& cfg, float wd, int t);
 // sqrt(sum g^2) over n gradients, accumulated in double, in a fixed order at any thread count.

@@ -21,8 +21,8 @@ Fixture load() {
     return fx;
 }
 
-// backward with the fixture's att. datt is scratch that backward overwrites, so it is filled
-// with junk first: a kernel that added into it, or read it before writing, would pick that up.
+// backward with the fixture's att. datt is filled with junk first: backward only adds into it,
+// and dinp must not depend on what it held (a kernel that read datt back would pick the junk up).
 void backward(const Fixture& fx, std::vector<float>& dinp, std::vector<float>& datt) {
     datt.assign(ATT, -3.0f);
     attention_backward(dinp.data(), datt.data(), fx.f("dout").data(), fx.f("inp").data(), fx.f("att").data(), B, T,
@@ -69,4 +69,71 @@ TEST_CASE("attention/backward accumulates") {
     attention_backward(twice.data(), datt.data(), fx.f("dout").data(), fx.f("inp").data(), fx.f("att").data(), B, T,
                        C, NH);
     check_accumulates("dinp", once, twice);
+}
+
+TEST_CASE("attention/backward accumulates into datt") {
+    // the += rule for datt too (gpt2_backward zeroes it before each layer): twice = 2x once,
+    // in dinp and in datt; the masked entries (t2 > t) are never touched, so they stay 0
+    Fixture fx = load();
+    for (bool naive : {false, true}) {
+        CAPTURE(naive);
+        auto backward = naive ? attention_backward_naive : attention_backward;
+        std::vector<float> once(BT3C), twice(BT3C), datt_once(ATT), datt_twice(ATT);
+        backward(once.data(), datt_once.data(), fx.f("dout").data(), fx.f("inp").data(), fx.f("att").data(), B, T, C, NH);
+        for (int k = 0; k < 2; k++)
+            backward(twice.data(), datt_twice.data(), fx.f("dout").data(), fx.f("inp").data(), fx.f("att").data(), B, T,
+                     C, NH);
+        check_accumulates("dinp", once, twice);
+        check_accumulates("datt", datt_once, datt_twice);
+        size_t nonzero = 0;
+        for (float x : datt_once) nonzero += x != 0.0f;
+        CHECK(nonzero == (size_t)B * NH * T * (T + 1) / 2);  // exactly the causal triangle
+    }
+}
+
+// ----------------------------------------------------------------------------
+// the plain version: against PyTorch, then the fast one against it
+
+TEST_CASE("attention/naive against PyTorch") {
+    Fixture fx = load();
+    std::vector<float> out(BTC), att(ATT, -1.0f);
+    attention_forward_naive(out.data(), att.data(), fx.f("inp").data(), B, T, C, NH);
+    check_tensor("out", out.data(), fx.f("out").data(), BTC, TOL_LAYER);
+    check_tensor("att", att.data(), fx.f("att").data(), ATT, TOL_LAYER);  // masked future included: 0
+    std::vector<float> dinp(BT3C), datt(ATT);
+    attention_backward_naive(dinp.data(), datt.data(), fx.f("dout").data(), fx.f("inp").data(), fx.f("att").data(), B,
+                             T, C, NH);
+    check_tensor("dinp", dinp.data(), fx.f("dinp").data(), BT3C, TOL_LAYER);
+}
+
+TEST_CASE("attention/fast against naive") {
+    // T=19 with NH=3 heads of hs=5: the softmax sums run 8 lanes plus every remainder, the
+    // triangular products have odd sizes. T=260: the scores of late queries cross exp_inplace's
+    // 256-float chunk. B=2 and NH>1, so a head or batch offset off by one cannot pass.
+    struct Shape { int B, T, C, NH; };
+    for (Shape s : {Shape{2, 19, 15, 3}, Shape{1, 260, 16, 2}}) {
+        CAPTURE(s.T);
+        CAPTURE(s.NH);
+        const size_t n3 = (size_t)s.B * s.T * 3 * s.C, nc = (size_t)s.B * s.T * s.C;
+        const size_t na = (size_t)s.B * s.NH * s.T * s.T;
+        const std::vector<float> inp = random_floats(n3, 21, 2.0f), dout = random_floats(nc, 22);
+        std::vector<float> out(nc), att(na, -1.0f), fout(nc), fatt(na, -1.0f);
+        attention_forward_naive(out.data(), att.data(), inp.data(), s.B, s.T, s.C, s.NH);
+        attention_forward(fout.data(), fatt.data(), inp.data(), s.B, s.T, s.C, s.NH);
+        // Tolerances. The scores are float dot products of hs terms in the fast version (double in
+        // the plain one), off by ~sqrt(hs) u |s|; exp turns that into the same relative error of
+        // att, and an ulp or two more from the vector exp: a few u = 2e-7 of att's scale (<= 1).
+        // out and dinp are float sums over up to T = 260 positions, whose rounding grows like a
+        // random walk: ~sqrt(T) u = 1e-6 of the tensor's scale. 1e-5 is ~10x above that, and far
+        // below the O(1) of a wrong offset or a missing mask.
+        check_plain("att", fatt, att, 1e-6f);
+        check_plain("out", fout, out, 1e-5f);
+        // backward from the plain forward's att, into gradients that already hold 0.5 (it adds)
+        std::vector<float> dinp(n3, 0.5f), datt(na, 0.5f), fdinp = dinp, fdatt = datt;
+        attention_backward_naive(dinp.data(), datt.data(), dout.data(), inp.data(), att.data(), s.B, s.T, s.C, s.NH);
+        attention_backward(fdinp.data(), fdatt.data(), dout.data(), inp.data(), att.data(), s.B, s.T, s.C, s.NH);
+        check_plain("dinp", fdinp, dinp, 1e-5f);
+        // datt: one dot product of hs terms per entry, float against double: a few u of the scale
+        check_plain("datt", fdatt, datt, 1e-6f);
+    }
 }

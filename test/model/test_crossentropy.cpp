@@ -106,3 +106,33 @@ TEST_CASE("crossentropy/padded vocab") {
         }
     }
 }
+
+// ----------------------------------------------------------------------------
+// the plain softmax: against PyTorch, then the fast one against it
+
+TEST_CASE("crossentropy/softmax_forward_naive against PyTorch") {
+    Fixture fx = load();
+    std::vector<float> probs(BTVp, -1.0f);
+    softmax_forward_naive(probs.data(), fx.f("logits").data(), B, T, V, Vp);
+    check_tensor("probs", probs.data(), fx.f("probs").data(), BTVp, TOL_LAYER);  // padding included: 0
+}
+
+TEST_CASE("crossentropy/softmax_forward fast against naive") {
+    // V=37 (4 rounds of 8 lanes + 5) padded to Vp=48; V=601 (two 256-float exp chunks + 89)
+    // padded to Vp=640. Logits 5*U(-1,1): probabilities spread over e^10.
+    struct Shape { int B, T, V, Vp; };
+    for (Shape s : {Shape{2, 19, 37, 48}, Shape{1, 17, 601, 640}}) {
+        CAPTURE(s.V);
+        CAPTURE(s.Vp);
+        const size_t n = (size_t)s.B * s.T * s.Vp;
+        const std::vector<float> logits = random_floats(n, 14, 5.0f);
+        std::vector<float> probs(n, -1.0f), fprobs(n, -1.0f);  // -1: padding must be written as 0
+        softmax_forward_naive(probs.data(), logits.data(), s.B, s.T, s.V, s.Vp);
+        softmax_forward(fprobs.data(), logits.data(), s.B, s.T, s.V, s.Vp);
+        // Tolerance: exp differs by an ulp or two (Eigen's vector exp vs std::exp), the double
+        // sums agree to ~1e-16, and the division (fast: by a float 1/sum) rounds once more:
+        // ~3u = 2e-7 of each probability, all <= 1. 1e-6 of the scale leaves 5x.
+        check_plain("probs", fprobs, probs, 1e-6f);
+        for (int v = s.V; v < s.Vp; v++) CHECK(probs[v] == 0.0f);  // the plain one pads too
+    }
+}

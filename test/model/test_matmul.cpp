@@ -88,3 +88,66 @@ TEST_CASE("matmul/backward accumulates") {
         if (with_bias) check_accumulates("dbias", once.dbias, twice.dbias);
     }
 }
+
+// ----------------------------------------------------------------------------
+// the plain version: against PyTorch, then the fast one against it
+
+TEST_CASE("matmul/naive against PyTorch") {
+    Fixture fx = load();
+    for (bool with_bias : {true, false}) {
+        CAPTURE(with_bias);
+        const float* bias = with_bias ? fx.f("bias").data() : nullptr;
+        std::vector<float> out(BTOC);
+        matmul_forward_naive(out.data(), fx.f("inp").data(), fx.f("weight").data(), bias, B, T, C, OC);
+        check_tensor(name("out", with_bias).c_str(), out.data(), fx.f(name("out", with_bias)).data(), BTOC, TOL_LAYER);
+        Grads g;
+        matmul_backward_naive(g.dinp.data(), g.dweight.data(), with_bias ? g.dbias.data() : nullptr,
+                              fx.f("dout").data(), fx.f("inp").data(), fx.f("weight").data(), B, T, C, OC);
+        check_tensor(name("dinp", with_bias).c_str(), g.dinp.data(), fx.f(name("dinp", with_bias)).data(), BTC, TOL_LAYER);
+        check_tensor(name("dweight", with_bias).c_str(), g.dweight.data(), fx.f(name("dweight", with_bias)).data(), WN,
+                     TOL_LAYER);
+        if (with_bias) check_tensor("dbias", g.dbias.data(), fx.f("dbias").data(), OC, TOL_LAYER);
+    }
+}
+
+TEST_CASE("matmul/fast against naive") {
+    // Two shapes, one per branch of matmul_forward: BT=150 >= OC=100 (threads split the columns)
+    // and BT=38 < OC=197 (threads split the rows). No size is a multiple of 16 or 48, so every
+    // split leaves a remainder range, and Eigen's kernels their leftover rows and columns.
+    // Run at 1 and 3 threads, so the ranges are really split (on any machine).
+    // Tolerance: the fast GEMM sums K <= 197 float products in float, the plain loop in double.
+    // The roundings of a float sum add up like a random walk: ~sqrt(K) u times its partial sums,
+    // which are at most the tensor's scale: sqrt(197) * 6e-8 = 8e-7 of the scale (measured: up
+    // to 5.4e-7, in dbias). 1e-5 is ~10x above that estimate and far below the O(1) of a wrong
+    // index or a lost remainder.
+    const float TOL = 1e-5f;
+    struct Shape { int B, T, C, OC; };
+    for (Shape s : {Shape{3, 50, 37, 100}, Shape{2, 19, 53, 197}}) {
+        CAPTURE(s.B);
+        CAPTURE(s.T);
+        CAPTURE(s.C);
+        CAPTURE(s.OC);
+        const size_t btc = (size_t)s.B * s.T * s.C, btoc = (size_t)s.B * s.T * s.OC, wn = (size_t)s.OC * s.C;
+        const std::vector<float> inp = random_floats(btc, 1), weight = random_floats(wn, 2), bias = random_floats(s.OC, 3),
+                                 dout = random_floats(btoc, 4);
+        std::vector<float> out(btoc), dinp(btc, 0.5f), dweight(wn, 0.5f), dbias(s.OC, 0.5f);  // 0.5: backward adds
+        matmul_forward_naive(out.data(), inp.data(), weight.data(), bias.data(), s.B, s.T, s.C, s.OC);
+        matmul_backward_naive(dinp.data(), dweight.data(), dbias.data(), dout.data(), inp.data(), weight.data(), s.B,
+                              s.T, s.C, s.OC);
+        std::vector<float> first_out;  // the fast out at 1 thread: every thread count must give these bits
+        for (int threads : {1, 3}) {
+            CAPTURE(threads);
+            ThreadCount use(threads);
+            std::vector<float> fout(btoc), fdinp(btc, 0.5f), fdweight(wn, 0.5f), fdbias(s.OC, 0.5f);
+            matmul_forward(fout.data(), inp.data(), weight.data(), bias.data(), s.B, s.T, s.C, s.OC);
+            matmul_backward(fdinp.data(), fdweight.data(), fdbias.data(), dout.data(), inp.data(), weight.data(), s.B,
+                            s.T, s.C, s.OC);
+            check_plain("out", fout, out, TOL);
+            check_plain("dinp", fdinp, dinp, TOL);
+            check_plain("dweight", fdweight, dweight, TOL);
+            check_plain("dbias", fdbias, dbias, TOL);
+            if (first_out.empty()) first_out = fout;
+            CHECK(fout == first_out);
+        }
+    }
+}

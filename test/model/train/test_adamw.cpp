@@ -140,3 +140,69 @@ TEST_CASE("adamw/clip_grads") {
         check_tensor("clip_out", grads.data(), fx.f("clip_out").data() + k * grads.size(), grads.size(), TOL_LAYER);
     }
 }
+
+// ----------------------------------------------------------------------------
+// the plain versions: against PyTorch, then the fast ones against them
+
+TEST_CASE("adamw/naive against torch.optim.AdamW and clip_grad_norm_") {
+    Fixture fx = fixture_load("adamw");
+    const int S = 3, N = 17;  // as in dev/reference/adamw.py
+    require_shape(fx, "params", {S, N});
+    std::vector<float> params = fx.f("params0"), m(N), v(N);
+    for (int s = 0; s < S; s++) {
+        CAPTURE(s);
+        size_t offset = 0;
+        for (int k = 0; k < 2; k++) {
+            const size_t n = (size_t)fx.i("sizes")[k];
+            adamw_update_naive(params.data() + offset, fx.f("grads").data() + (size_t)s * N + offset,
+                               m.data() + offset, v.data() + offset, n, fx.f("lrs")[s], AdamWConfig{}, fx.f("wd")[k],
+                               s + 1);
+            offset += n;
+        }
+        check_tensor("params", params.data(), fx.f("params").data() + (size_t)s * N, N, TOL_LAYER);
+    }
+    check_tensor("m", m.data(), fx.f("m").data(), N, TOL_LAYER);
+    check_tensor("v", v.data(), fx.f("v").data(), N, TOL_LAYER);
+    const std::vector<float>& in = fx.f("clip_in");
+    CHECK(grad_norm_naive(in.data(), in.size()) == doctest::Approx(fx.f("clip_norm")[0]).epsilon(TOL_LAYER));
+}
+
+TEST_CASE("adamw/update fast against naive") {
+    // n = 2*1024 + 77: two of adamw_update's 1024-element chunks and a remainder that is not a
+    // multiple of 8 or 16. Every 7th gradient is ~1e-8, where sqrt(vhat) ~ eps and eps decides
+    // the step. Params 0.05*U(-1,1) and lr 1e-2, so each step moves them by ~lr, a visible part
+    // of their size. Three steps, with and without weight decay.
+    const size_t n = 2 * 1024 + 77;
+    for (float wd : {0.0f, 0.1f}) {
+        CAPTURE(wd);
+        std::vector<float> params = random_floats(n, 15, 0.05f), m(n), v(n);
+        std::vector<float> fparams = params, fm(n), fv(n);
+        for (int t = 1; t <= 3; t++) {
+            CAPTURE(t);
+            std::vector<float> grads = random_floats(n, 15 + t);
+            for (size_t i = 0; i < n; i += 7) grads[i] *= 1e-8f;
+            adamw_update_naive(params.data(), grads.data(), m.data(), v.data(), n, 1e-2f, AdamWConfig{}, wd, t);
+            adamw_update(fparams.data(), grads.data(), fm.data(), fv.data(), n, 1e-2f, AdamWConfig{}, wd, t);
+            // Tolerance: the plain step is the textbook formula in double, the fast one PyTorch's
+            // order in float; they differ by a few float roundings of each quantity, ~4u = 2.4e-7
+            // of the scale, growing by at most that per step. 1e-6 over three steps: ~1.5x above
+            // the worst case of that estimate, while a wrong bias correction or eps is off by a
+            // step, lr = 1e-2, i.e. ~10% of the scale of the params.
+            check_plain("params", fparams, params, 1e-6f);
+            check_plain("m", fm, m, 1e-6f);
+            check_plain("v", fv, v, 1e-6f);
+        }
+    }
+}
+
+TEST_CASE("adamw/grad_norm fast against naive") {
+    // n = 5: most of grad_norm's 64 blocks empty; n = 64*37 + 5: blocks of 38, 8 lanes + 6,
+    // the last block short. Terms are all positive, so each double sum is within n * 2^-53
+    // relative of the exact one (recursive summation), and the two of each other within twice that.
+    for (size_t n : {(size_t)5, (size_t)(64 * 37 + 5)}) {
+        CAPTURE(n);
+        const std::vector<float> g = random_floats(n, 20);
+        const double plain = grad_norm_naive(g.data(), n), fast = grad_norm(g.data(), n);
+        CHECK(std::fabs(fast - plain) <= 2.0 * n * std::ldexp(1.0, -53) * plain);
+    }
+}
