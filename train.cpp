@@ -342,7 +342,6 @@ static int resume_main(const std::vector<std::string>& args, const std::string& 
     }
     Options opt;
     Command cmd;
-    cmd.help_command = "./train --help";
     int threads_saved = 0;  // subtle: a saved --threads is accepted but not applied: threads are this run's
     cmd.flags = train_flags(opt);
     cmd.flags.push_back(threads_flag(&threads_saved));
@@ -358,13 +357,11 @@ static int resume_main(const std::vector<std::string>& args, const std::string& 
 
 static Command train_command(const std::vector<std::string>& args) {
     auto opt = std::make_shared<Options>();  // lives as long as the command: flags point into it
-    Command cmd;
-    cmd.usage = "usage: ./train [flags]                       train a GPT-2\n"
+    Command cmd{"", "usage: ./train [flags]                       train a GPT-2\n"
                 "       ./train tokenizer COMMAND [flags]     encode, decode, train, convert (./train tokenizer --help)\n"
                 "       ./train prepare [flags]               text -> token shards (./train prepare --help)\n"
                 "       ./train sample -e CHECKPOINT [flags]  text from a model (./train sample --help)\n"
-                "       ./train bench [configs] [flags]       time the training step (./train bench --help)\n";
-    cmd.help_command = "./train --help";
+                "       ./train bench [configs] [flags]       time the training step (./train bench --help)\n"};
     cmd.flags = train_flags(*opt);
     cmd.run = [opt, args] { return opt->resume ? resume_main(args, opt->output_dir) : train_main(*opt, args, nullptr); };
     return cmd;

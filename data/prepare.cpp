@@ -336,12 +336,10 @@ struct PrepareArgs {
 Command prepare_command() {
     auto a = std::make_shared<PrepareArgs>();
     a->opt.tokenizer = "";  // none given: tokenizer_spec_for's rule
-    Command cmd;
-    cmd.usage =
+    Command cmd{"prepare",
         "usage: ./train prepare [-i INPUT] [-o OUTDIR] [flags]\n"
         "Tokenizes text into llm.c token shards OUTDIR/NAME_{train,val}_NNNNNN.bin (skipped if already done).\n"
-        "INPUT defaults to Tiny Shakespeare, from $SCRATCHGPT_DATA, ../shared/data/ or cache/ (`make data`).\n";
-    cmd.help_command = "./train prepare --help";
+        "INPUT defaults to Tiny Shakespeare, from $SCRATCHGPT_DATA, ../shared/data/ or cache/ (`make data`).\n"};
     cmd.flags = {
         flag("-i", "--input", &a->opt.input, "a text file or a directory of them (none: Tiny Shakespeare)"),
         flag("-o", "--out-dir", &a->opt.out_dir, "output directory"),

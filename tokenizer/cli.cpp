@@ -124,14 +124,12 @@ static int run(CliArgs& a) {
 
 Command tokenizer_command() {
     auto a = std::make_shared<CliArgs>();  // lives as long as the command: flags point into it
-    Command cmd;
-    cmd.usage =
+    Command cmd{"tokenizer",
         "usage: ./train tokenizer COMMAND [flags]\n"
         "  encode   read text on stdin, print ids separated by spaces   [--tokenizer T] [--allow-special]\n"
         "  decode   read ids on stdin, print the text                    [--tokenizer T]\n"
         "  train    learn a byte-level BPE vocabulary   --input FILE [--vocab-size N] [--special S] --out FILE\n"
-        "  convert  write a vocabulary in another format                 [--tokenizer T] --out FILE\n";
-    cmd.help_command = "./train tokenizer --help";
+        "  convert  write a vocabulary in another format                 [--tokenizer T] --out FILE\n"};
     cmd.words = &a->words;
     cmd.flags = {
         flag(nullptr, "--tokenizer", &a->tokenizer, "byte, gpt2, or a vocabulary file, ours or llm.c's (none: byte)"),

@@ -176,7 +176,7 @@ void flags_help(const Command& cmd, FILE* out) { std::fputs(help_text(cmd).c_str
 bool flags_parse(const Command& cmd, const std::vector<std::string>& args) {
     // the defaults, taken before any flag changes them, in case --help comes after some
     const std::string help = help_text(cmd);
-    const std::string see = " (see " + cmd.help_command + ")";
+    const std::string see = " (see ./train " + (cmd.name.empty() ? "" : cmd.name + " ") + "--help)";
     for (size_t i = 0; i < args.size(); i++) {
         std::string arg = args[i], value;
         if (arg == "-h" || arg == "--help") {

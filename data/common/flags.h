@@ -10,6 +10,7 @@
 #include <cstdio>      // FILE
 #include <functional>  // std::function
 #include <string>
+#include <utility>     // std::move
 #include <vector>
 
 enum class FlagKind { Int, Int64, Uint64, Float, Double, String, Switch, List };
@@ -46,11 +47,12 @@ Flag flag(const char* letter, const char* name, std::vector<std::string>* v, con
 // A subcommand: what --help prints first, its flags bound to options it owns, and what runs it
 // once they are parsed (a closure holding those options).
 struct Command {
+    std::string name;                           // "sample" ("" for the trainer): errors say "see ./train sample --help"
     std::string usage;                          // "usage: ./train sample -e CHECKPOINT [flags]\n..."
-    std::string help_command;                   // "./train sample --help", named by unknown-flag errors
     std::vector<Flag> flags;
     std::vector<std::string>* words = nullptr;  // positional words (a COMMAND, preset names); nullptr: none
     std::function<int()> run;
+    explicit Command(std::string name_ = "", std::string usage_ = "") : name(std::move(name_)), usage(std::move(usage_)) {}
 };
 
 // Fills the variables cmd.flags point at from args (argv without the program and subcommand

@@ -204,12 +204,10 @@ static int bench_main(const BenchOptions& o) {
 
 Command bench_command() {
     auto o = std::make_shared<BenchOptions>();  // lives as long as the command: flags point into it
-    Command cmd;
-    cmd.usage =
+    Command cmd{"bench",
         "usage: ./train bench [tiny] [small] [124m] [flags]   (no config: all three)\n"
         "       ./train bench -e MODEL -b B -t T [flags]         (one config of your own)\n"
-        "prints one line per config: bench: config=... ms_per_step= tok_per_s= gflops= peak_frac= ...\n";
-    cmd.help_command = "./train bench --help";
+        "prints one line per config: bench: config=... ms_per_step= tok_per_s= gflops= peak_frac= ...\n"};
     cmd.words = &o->words;
     BenchConfig& c = o->custom;
     cmd.flags = {

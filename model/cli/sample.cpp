@@ -62,9 +62,7 @@ static int sample_main(const SampleOptions& o) {
 
 Command sample_command() {
     auto o = std::make_shared<SampleOptions>();  // lives as long as the command: flags point into it
-    Command cmd;
-    cmd.usage = "usage: ./train sample -e CHECKPOINT [--prompt TEXT] [flags]   text from a trained model\n";
-    cmd.help_command = "./train sample --help";
+    Command cmd{"sample", "usage: ./train sample -e CHECKPOINT [--prompt TEXT] [flags]   text from a trained model\n"};
     cmd.flags = {
         flag("-e", "--model", &o->model, "the checkpoint to sample from"),
         flag(nullptr, "--tokenizer", &o->tokenizer, "byte, gpt2, or a vocabulary file (none: gpt2 for V=50257, else byte)"),

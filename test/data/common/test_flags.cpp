@@ -25,9 +25,7 @@ struct Every {
 };
 
 static Command every_command(Every& e, bool words) {
-    Command cmd;
-    cmd.usage = "usage: ./train every [flags]\n";
-    cmd.help_command = "./train every --help";
+    Command cmd{"every", "usage: ./train every [flags]\n"};
     cmd.flags = {
         flag("-b", "--batch-size", &e.n, 1, 1024, "B"),
         flag("-d", "--total", &e.big, -1, INT64_MAX, "tokens per step"),
@@ -171,7 +169,6 @@ TEST_CASE("flags/help is generated from the table, defaults from the variables")
 TEST_CASE("flags/threads_flag") {
     int threads = 0;
     Command cmd;
-    cmd.help_command = "./train --help";
     cmd.flags = {threads_flag(&threads)};
     CHECK(flags_parse(cmd, {"--threads=3"}));
     CHECK(threads == 3);
