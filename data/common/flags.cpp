@@ -12,57 +12,7 @@
 #include "data/common/errors.h"  // UsageError
 
 // ----------------------------------------------------------------------------
-// the typed constructors
-
-static Flag base(const char* letter, const char* name, FlagKind kind, const char* help) {
-    Flag f;
-    f.letter = letter;
-    f.name = name;
-    f.kind = kind;
-    f.help = help;
-    return f;
-}
-
-Flag flag(const char* letter, const char* name, int* v, int64_t min, int64_t max, const char* help) {
-    Flag f = base(letter, name, FlagKind::Int, help);
-    f.i = v, f.int_min = min, f.int_max = max;
-    return f;
-}
-Flag flag(const char* letter, const char* name, int64_t* v, int64_t min, int64_t max, const char* help) {
-    Flag f = base(letter, name, FlagKind::Int64, help);
-    f.i64 = v, f.int_min = min, f.int_max = max;
-    return f;
-}
-Flag flag(const char* letter, const char* name, uint64_t* v, const char* help) {
-    Flag f = base(letter, name, FlagKind::Uint64, help);
-    f.u64 = v;
-    return f;
-}
-Flag flag(const char* letter, const char* name, float* v, double min, double max, const char* help) {
-    Flag f = base(letter, name, FlagKind::Float, help);
-    f.f = v, f.real_min = min, f.real_max = max;
-    return f;
-}
-Flag flag(const char* letter, const char* name, double* v, double min, double max, const char* help) {
-    Flag f = base(letter, name, FlagKind::Double, help);
-    f.d = v, f.real_min = min, f.real_max = max;
-    return f;
-}
-Flag flag(const char* letter, const char* name, std::string* v, const char* help) {
-    Flag f = base(letter, name, FlagKind::String, help);
-    f.s = v;
-    return f;
-}
-Flag flag(const char* letter, const char* name, bool* v, const char* help) {
-    Flag f = base(letter, name, FlagKind::Switch, help);
-    f.on = v;
-    return f;
-}
-Flag flag(const char* letter, const char* name, std::vector<std::string>* v, const char* help) {
-    Flag f = base(letter, name, FlagKind::List, help);
-    f.list = v;
-    return f;
-}
+// the shared flag
 
 Flag threads_flag(int* threads) {
     return flag(nullptr, "--threads", threads, 0, 4096, "threads (0: $OMP_NUM_THREADS or all cores)");
@@ -93,68 +43,70 @@ static UsageError bad_value(const std::string& arg, const std::string& value, co
 // subtle: integers go through strtoll/strtoull, never strtod, whose double has 53 bits: a seed
 // of 2^63-1 would come back as 2^63. Leading white space and a '-' before an unsigned are refused
 // (strtoull would wrap "-1" to 2^64-1).
-static void set_integer(const Flag& f, const std::string& arg, const std::string& value) {
-    const char* s = value.c_str();
-    char* end = nullptr;
-    errno = 0;
-    bool sign_ok = f.kind != FlagKind::Uint64 || s[0] != '-';
-    bool starts = !value.empty() && (std::isdigit((unsigned char)s[0]) || s[0] == '-' || s[0] == '+');
-    if (f.kind == FlagKind::Uint64) {
-        unsigned long long x = std::strtoull(s, &end, 10);
-        if (!starts || !sign_ok || *end != '\0') throw bad_value(arg, value, "not an integer");
-        if (errno == ERANGE) throw bad_value(arg, value, "out of range [0, 18446744073709551615]");
-        *f.u64 = (uint64_t)x;
-        return;
-    }
-    long long x = std::strtoll(s, &end, 10);
-    if (!starts || *end != '\0') throw bad_value(arg, value, "not an integer");
-    if (errno == ERANGE || x < f.int_min || x > f.int_max)
-        throw bad_value(arg, value,
-                        "out of range [" + std::to_string(f.int_min) + ", " + std::to_string(f.int_max) + "]");
-    if (f.kind == FlagKind::Int) *f.i = (int)x;
-    else *f.i64 = (int64_t)x;
+static bool integer_text(const std::string& value, bool is_signed) {
+    char c = value.empty() ? ' ' : value[0];
+    return std::isdigit((unsigned char)c) || c == '+' || (is_signed && c == '-');
 }
 
-static void set_real(const Flag& f, const std::string& arg, const std::string& value) {
+static std::string range(const std::string& lo, const std::string& hi) { return "out of range [" + lo + ", " + hi + "]"; }
+
+static int64_t parse_signed(const Flag& f, const std::string& arg, const std::string& value) {
+    char* end = nullptr;
+    errno = 0;
+    long long x = std::strtoll(value.c_str(), &end, 10);
+    if (!integer_text(value, true) || *end != '\0') throw bad_value(arg, value, "not an integer");
+    if (errno == ERANGE || x < f.int_min || x > f.int_max)
+        throw bad_value(arg, value, range(std::to_string(f.int_min), std::to_string(f.int_max)));
+    return x;
+}
+
+static uint64_t parse_unsigned(const std::string& arg, const std::string& value) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long x = std::strtoull(value.c_str(), &end, 10);
+    if (!integer_text(value, false) || *end != '\0') throw bad_value(arg, value, "not an integer");
+    if (errno == ERANGE) throw bad_value(arg, value, range("0", "18446744073709551615"));
+    return x;
+}
+
+static double parse_real(const Flag& f, const std::string& arg, const std::string& value) {
     char* end = nullptr;
     double x = std::strtod(value.c_str(), &end);
     if (value.empty() || std::isspace((unsigned char)value[0]) || *end != '\0' || !std::isfinite(x))
         throw bad_value(arg, value, "not a number");
-    if (x < f.real_min || x > f.real_max)
-        throw bad_value(arg, value, "out of range [" + real(f.real_min) + ", " + real(f.real_max) + "]");
-    if (f.kind == FlagKind::Float) *f.f = (float)x;
-    else *f.d = x;
+    if (x < f.real_min || x > f.real_max) throw bad_value(arg, value, range(real(f.real_min), real(f.real_max)));
+    return x;
 }
 
+// The value into the variable; the pointer's type says how to read it.
 static void set_value(const Flag& f, const std::string& arg, const std::string& value) {
-    switch (f.kind) {
-    case FlagKind::Int: case FlagKind::Int64: case FlagKind::Uint64: set_integer(f, arg, value); break;
-    case FlagKind::Float: case FlagKind::Double: set_real(f, arg, value); break;
-    case FlagKind::String: *f.s = value; break;
-    case FlagKind::List: f.list->push_back(value); break;
-    case FlagKind::Switch: *f.on = true; break;
-    }
+    const FlagTarget& t = f.target;
+    if (auto p = std::get_if<int*>(&t)) **p = (int)parse_signed(f, arg, value);
+    if (auto p = std::get_if<int64_t*>(&t)) **p = parse_signed(f, arg, value);
+    if (auto p = std::get_if<uint64_t*>(&t)) **p = parse_unsigned(arg, value);
+    if (auto p = std::get_if<float*>(&t)) **p = (float)parse_real(f, arg, value);
+    if (auto p = std::get_if<double*>(&t)) **p = parse_real(f, arg, value);
+    if (auto p = std::get_if<std::string*>(&t)) **p = value;
+    if (auto p = std::get_if<std::vector<std::string>*>(&t)) (*p)->push_back(value);
 }
 
 // ----------------------------------------------------------------------------
 // help
 
+// The variable's value as --help prints it.
 static std::string current_value(const Flag& f) {
-    switch (f.kind) {
-    case FlagKind::Int: return std::to_string(*f.i);
-    case FlagKind::Int64: return std::to_string(*f.i64);
-    case FlagKind::Uint64: return std::to_string(*f.u64);
-    case FlagKind::Float: return real(*f.f);
-    case FlagKind::Double: return real(*f.d);
-    case FlagKind::String: return f.s->empty() ? "none" : *f.s;
-    case FlagKind::Switch: return *f.on ? "on" : "off";
-    case FlagKind::List: {
-        std::string all;
-        for (const std::string& v : *f.list) all += (all.empty() ? "" : " ") + v;
-        return all.empty() ? "none" : all;
-    }
-    }
-    return "";
+    const FlagTarget& t = f.target;
+    std::string text;
+    if (auto p = std::get_if<int*>(&t)) text = std::to_string(**p);
+    if (auto p = std::get_if<int64_t*>(&t)) text = std::to_string(**p);
+    if (auto p = std::get_if<uint64_t*>(&t)) text = std::to_string(**p);
+    if (auto p = std::get_if<float*>(&t)) text = real(**p);
+    if (auto p = std::get_if<double*>(&t)) text = real(**p);
+    if (auto p = std::get_if<std::string*>(&t)) text = **p;
+    if (auto p = std::get_if<bool*>(&t)) text = **p ? "on" : "off";
+    if (auto p = std::get_if<std::vector<std::string>*>(&t))
+        for (const std::string& v : **p) text += (text.empty() ? "" : " ") + v;
+    return text.empty() ? "none" : text;
 }
 
 static std::string help_text(const Command& cmd) {
@@ -200,9 +152,9 @@ bool flags_parse(const Command& cmd, const std::vector<std::string>& args) {
         for (const Flag& f : cmd.flags)
             if ((f.letter && arg == f.letter) || arg == f.name) found = &f;
         if (!found) throw UsageError("unknown flag " + arg + see);
-        if (found->kind == FlagKind::Switch) {
+        if (auto on = std::get_if<bool*>(&found->target)) {  // a switch: present means on
             if (glued) throw UsageError(arg + " takes no value");
-            *found->on = true;
+            **on = true;
             continue;
         }
         if (!glued) {

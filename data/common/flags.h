@@ -10,39 +10,41 @@
 #include <cstdio>      // FILE
 #include <functional>  // std::function
 #include <string>
+#include <type_traits> // is_arithmetic: ranges only for numbers
 #include <utility>     // std::move
+#include <variant>     // FlagTarget
 #include <vector>
 
-enum class FlagKind { Int, Int64, Uint64, Float, Double, String, Switch, List };
+// Where a flag's value goes: a typed pointer to the variable, whose type is the flag's kind.
+// uint64_t takes every 64-bit value (a seed); bool is a switch ("--profile" alone sets it, it takes
+// no value); a vector of strings is a repeatable flag (each "--special S" appends S).
+using FlagTarget = std::variant<int*, int64_t*, uint64_t*, float*, double*, std::string*, bool*,
+                                std::vector<std::string>*>;
 
 struct Flag {
-    const char* letter = nullptr;  // llm.c's letter ("-b"), or nullptr
-    const char* name = nullptr;    // long name ("--batch-size")
-    FlagKind kind = FlagKind::Int;
-    const char* help = "";
-    // where the value goes: the one pointer that matches kind
-    int* i = nullptr;
-    int64_t* i64 = nullptr;
-    uint64_t* u64 = nullptr;
-    float* f = nullptr;
-    double* d = nullptr;
-    std::string* s = nullptr;
-    bool* on = nullptr;                     // Switch: "--profile" alone sets it, it takes no value
-    std::vector<std::string>* list = nullptr;  // List: each "--special S" appends S
-    // allowed range, inclusive: integers (Int, Int64) and real numbers (Float, Double)
+    const char* letter;     // llm.c's letter ("-b"), or nullptr
+    const char* name;       // long name ("--batch-size")
+    FlagTarget target;
+    const char* help;
+    // the allowed range of a number, inclusive: exact for integers, as a double for reals
     int64_t int_min = 0, int_max = 0;
     double real_min = 0, real_max = 0;
 };
 
-// The typed constructors: the pointer's type picks the kind. Numbers carry their range.
-Flag flag(const char* letter, const char* name, int* v, int64_t min, int64_t max, const char* help);
-Flag flag(const char* letter, const char* name, int64_t* v, int64_t min, int64_t max, const char* help);
-Flag flag(const char* letter, const char* name, uint64_t* v, const char* help);  // every 64-bit value (a seed)
-Flag flag(const char* letter, const char* name, float* v, double min, double max, const char* help);
-Flag flag(const char* letter, const char* name, double* v, double min, double max, const char* help);
-Flag flag(const char* letter, const char* name, std::string* v, const char* help);
-Flag flag(const char* letter, const char* name, bool* v, const char* help);
-Flag flag(const char* letter, const char* name, std::vector<std::string>* v, const char* help);
+// A flag with no range: a string, a switch, a list, or a uint64_t (every value). subtle: an int,
+// int64_t, float or double needs the ranged form below; given here it would allow only 0.
+inline Flag flag(const char* letter, const char* name, FlagTarget v, const char* help) {
+    return Flag{letter, name, v, help};
+}
+// A number in [min, max]: int, int64_t, float or double.
+template <class T, class Lo, class Hi>
+Flag flag(const char* letter, const char* name, T* v, Lo min, Hi max, const char* help) {
+    static_assert(std::is_arithmetic<T>::value && !std::is_same<T, bool>::value, "a range is for numbers");
+    Flag f{letter, name, v, help};
+    if constexpr (std::is_integral<T>::value) f.int_min = (int64_t)min, f.int_max = (int64_t)max;
+    else f.real_min = (double)min, f.real_max = (double)max;
+    return f;
+}
 
 // A subcommand: what --help prints first, its flags bound to options it owns, and what runs it
 // once they are parsed (a closure holding those options).
