@@ -179,8 +179,11 @@ struct Batches {
     bool overfit;
     std::vector<int> inputs, targets;  // (B,T) each: the one batch of -a 1, once read
     void next(int* in, int* tg) {
-        if (!overfit) return dataloader_next_batch(loader, in, tg);
-        if (inputs.empty()) {
+        if (!overfit) {
+            dataloader_next_batch(loader, in, tg);
+            return;
+        }
+        if (inputs.empty()) {  // the first call: read the one batch
             inputs.resize((size_t)loader.B * loader.T), targets.resize(inputs.size());
             dataloader_next_batch(loader, inputs.data(), targets.data());
         }
@@ -257,9 +260,10 @@ static void print_step(StepClock& clock, double ms, const StepResult& r, int ste
 
 static int train_main(const Options& opt, const std::vector<std::string>& args, const TrainState* resumed) {
     std::printf("threads: %d\n", threads_in_use());  // main() set them from --threads
-    // the tokenizer, then the model: from a checkpoint, or fresh from a descriptor
-    int checkpoint_vocab = opt.tokenizer.empty() && file_exists(opt.model) ? checkpoint_read_config(opt.model).vocab_size : 0;
-    std::string tokenizer = tokenizer_spec_for(opt.tokenizer, checkpoint_vocab);
+    // the tokenizer (none given: by the one rule, from the checkpoint's vocabulary), then the
+    // model: from a checkpoint, or fresh from a descriptor
+    bool read_vocab = opt.tokenizer.empty() && file_exists(opt.model);
+    std::string tokenizer = tokenizer_spec_for(opt.tokenizer, read_vocab ? checkpoint_read_config(opt.model).vocab_size : 0);
     Tokenizer tok;
     tokenizer_load(tok, tokenizer);
     GPT2 model;
