@@ -1,7 +1,7 @@
 // dataloader.h: (B,T) batches of input tokens and their next-token targets, for training and validation.
 // Reads llm.c token shards (data/shard.h) given as a glob, memory-mapping one shard at a time, so
 // resident memory is bounded by one shard however large the data; or tokens held in memory (a plain
-// text file given to -i is tokenized and split 90/10 by train.cpp).
+// text file given to -i is tokenized and split 90/10 by data/open_data.cpp).
 // Order: llm.c's by default, batch k of a shard covers tokens k*B*T .. k*B*T + B*T (the +1 is the last
 // target), shard after shard, epoch after epoch. With shuffle, each epoch permutes the shard order
 // and each shard permutes its batch windows, from the seed alone, so a saved DataLoaderState resumes

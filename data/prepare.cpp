@@ -7,13 +7,14 @@
 #include <climits>     // INT32_MAX
 #include <cmath>       // llround, floor
 #include <cstdio>      // printf, FILE
-#include <cstdlib>     // strtod
 #include <dirent.h>    // opendir, readdir
 #include <glob.h>      // glob: stale shards to remove
 #include <sys/stat.h>  // stat: sizes, mtimes, directories
 #include <algorithm>   // sort
+#include <memory>      // make_shared: the options a Command owns
 
 #include "data/common/files.h"  // Error, UsageError, AtomicFile, make_dir, read_file
+#include "data/common/flags.h"  // Command, flag: the command line
 #include "data/corpus.h"         // corpus_path: the default input
 #include "data/shard.h"          // write_shard, read_shard_header
 
@@ -133,10 +134,7 @@ struct ShardWriter {
 static void flush(ShardWriter& w, const Tokenizer& tok, size_t shard_tokens, size_t at_least, bool quiet) {
     while (!w.tokens.empty() && w.tokens.size() >= at_least) {
         size_t n = std::min(shard_tokens, w.tokens.size());
-        // bytes of text they stand for (byte-level tokenizers: exact; <|endoftext|> is not text)
-        size_t bytes = 0;
-        for (size_t i = 0; i < n; i++)
-            if (w.tokens[i] != tok.eot) bytes += tok.vocab[w.tokens[i]].size();
+        size_t bytes = tokenizer_text_bytes(tok, w.tokens.data(), n);  // the text they stand for
         char index[16];
         std::snprintf(index, sizeof index, "%06zu", w.paths.size());
         std::string path = w.prefix + index + ".bin";
@@ -329,50 +327,35 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
 // ----------------------------------------------------------------------------
 // the command line
 
-static void usage() {
-    std::printf(
-        "usage: ./train prepare [-i INPUT] [-o OUTDIR] [options]\n"
-        "Tokenizes text into llm.c token shards OUTDIR/NAME_{train,val}_NNNNNN.bin (skipped if already done).\n"
-        "  -i INPUT            a text file or a directory of them (default: Tiny Shakespeare, from\n"
-        "                      $SCRATCHGPT_DATA, ../shared/data/ or cache/; `make data` downloads it)\n"
-        "  -o OUTDIR           output directory (default out/data)\n"
-        "  --name NAME         shard name prefix (default: the input's file name)\n"
-        "  --tokenizer SPEC    byte | gpt2 | a tokenizer file (default byte)\n"
-        "  --val-fraction F    the last F of the text is validation (default 0.1)\n"
-        "  --shard-tokens N    at most N tokens per shard (default 100000000)\n"
-        "Threads: OMP_NUM_THREADS.\n");
-}
-
-static double parse_number(const std::string& flag, const char* s) {
-    char* end = nullptr;
-    double v = std::strtod(s, &end);
-    if (end == s || *end) throw UsageError(flag + " " + s + ": not a number");
-    return v;
-}
-
-int prepare_main(int argc, char** argv) {
+// The flags' variables; they live as long as the command: the flags point into them, run reads them.
+struct PrepareArgs {
     PrepareOptions opt;
-    for (int i = 1; i < argc; i++) {
-        std::string flag = argv[i];
-        if (flag == "-h" || flag == "--help") {
-            usage();
-            return 0;
-        }
-        if (i + 1 >= argc) throw UsageError("prepare: " + flag + " needs a value (see ./train prepare --help)");
-        const char* v = argv[++i];
-        if (flag == "-i") opt.input = v;
-        else if (flag == "-o") opt.out_dir = v;
-        else if (flag == "--name") opt.name = v;
-        else if (flag == "--tokenizer") opt.tokenizer = v;
-        else if (flag == "--val-fraction") opt.val_fraction = parse_number(flag, v);
-        else if (flag == "--shard-tokens") {
-            double n = parse_number(flag, v);
-            if (n < 1 || n != std::floor(n)) throw UsageError(flag + " " + v + ": must be a positive integer");
-            opt.shard_tokens = (size_t)n;
-        } else throw UsageError("prepare: unknown flag " + flag + " (see ./train prepare --help)");
-    }
-    Tokenizer tok;
-    tokenizer_load(tok, opt.tokenizer);
-    prepare(opt, tok);
-    return 0;
+    int64_t shard_tokens = (int64_t)PrepareOptions().shard_tokens;  // a size_t there; flags hold int64_t
+};
+
+Command prepare_command() {
+    auto a = std::make_shared<PrepareArgs>();
+    a->opt.tokenizer = "";  // none given: tokenizer_spec_for's rule
+    Command cmd{"prepare",
+        "usage: ./train prepare [-i INPUT] [-o OUTDIR] [flags]\n"
+        "Tokenizes text into llm.c token shards OUTDIR/NAME_{train,val}_NNNNNN.bin (skipped if already done).\n"
+        "INPUT defaults to Tiny Shakespeare, from $SCRATCHGPT_DATA, ../shared/data/ or cache/ (`make data`).\n"};
+    cmd.flags = {
+        flag("-i", "--input", &a->opt.input, "a text file or a directory of them (none: Tiny Shakespeare)"),
+        flag("-o", "--out-dir", &a->opt.out_dir, "output directory"),
+        flag(nullptr, "--name", &a->opt.name, "shard name prefix (none: the input's file name)"),
+        flag(nullptr, "--tokenizer", &a->opt.tokenizer, "byte, gpt2, or a vocabulary file (none: byte)"),
+        flag(nullptr, "--val-fraction", &a->opt.val_fraction, 0, 1, "the last this fraction of the text is validation, < 1"),
+        flag(nullptr, "--shard-tokens", &a->shard_tokens, 1, INT32_MAX, "at most this many tokens per shard"),
+    };
+    cmd.run = [a] {
+        PrepareOptions opt = a->opt;
+        opt.shard_tokens = (size_t)a->shard_tokens;
+        opt.tokenizer = tokenizer_spec_for(opt.tokenizer, 0);  // no model: bytes unless asked
+        Tokenizer tok;
+        tokenizer_load(tok, opt.tokenizer);
+        prepare(opt, tok);
+        return 0;
+    };
+    return cmd;
 }

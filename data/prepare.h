@@ -33,8 +33,9 @@ struct PrepareResult {
 
 // The work of `./train prepare`, with the tokenizer already loaded (opt.tokenizer is only recorded).
 PrepareResult prepare(const PrepareOptions& opt, const Tokenizer& tok);
-// `./train prepare -i INPUT -o OUTDIR ...` (argv[0] == "prepare"); returns the exit status.
-int prepare_main(int argc, char** argv);
+// `./train prepare -i INPUT -o OUTDIR ...`: its flags and what runs them (data/common/flags.h).
+struct Command;
+Command prepare_command();
 
 // Where a chunk may end: the last p in (0, n) that starts a whitespace run (text[p] is an ASCII
 // space and text[p-1] an ASCII non-space), else the last UTF-8 character start, else n. For tests.

@@ -74,3 +74,13 @@ std::string error_of(F f) {
 
 // A fresh empty directory under /tmp for a test's files; never the working directory.
 std::string temp_dir(const char* tag);
+
+// ----------------------------------------------------------------------------
+// the binary, as a user runs it (test_cli.cpp, test_bench.cpp; make test builds ./train first)
+
+struct Run {
+    int status;          // exit status (128 + signal if killed)
+    std::string output;  // stdout and stderr together
+};
+// Runs `./train ARGS` through the shell from the repository root.
+Run run_train(const std::string& args);

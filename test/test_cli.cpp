@@ -4,10 +4,10 @@
 #include <doctest.h>
 
 #include <csignal>      // SIGKILL
-#include <cstdio>       // popen
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <vector>
 #include <sys/wait.h>   // waitpid, WEXITSTATUS
 #include <unistd.h>     // fork, execl, usleep
 
@@ -16,23 +16,6 @@
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
 #include "data/common/files.h"
 #include "test/check.h"
-
-struct Run {
-    int status;          // exit status
-    std::string output;  // stdout and stderr
-};
-
-static Run run(const std::string& args) {
-    std::string cmd = "./train " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int st = pclose(p);
-    return {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), out};
-}
 
 // The one line that starts with "error: " ("" if there is none, or more than one).
 static std::string error_line(const std::string& s) {
@@ -47,7 +30,7 @@ static std::string error_line(const std::string& s) {
 }
 
 static void expect_error(const std::string& args, int status, const std::string& words) {
-    Run r = run(args);
+    Run r = run_train(args);
     std::string line = error_line(r.output);
     INFO("./train " << args << "\n  -> exit " << r.status << ": " << r.output);
     CHECK(r.status == status);
@@ -66,7 +49,7 @@ static std::string corpus(const std::string& dir) {
 }
 
 TEST_CASE("cli/--help lists every flag with its default") {
-    Run r = run("--help");
+    Run r = run_train("--help");
     CHECK(r.status == 0);
     for (const char* flag : {"-i", "-j", "-e", "-o", "-b", "-t", "-d", "-x", "-k", "-l", "-u", "-q", "-c", "-v", "-m", "-s",
                              "-g", "-n", "-a", "-y", "-nk", "--seed", "--threads", "--dropout", "--grad-clip", "--beta2",
@@ -74,23 +57,105 @@ TEST_CASE("cli/--help lists every flag with its default") {
         CHECK_MESSAGE(r.output.find(std::string(" ") + flag + " ") != std::string::npos, flag);
     CHECK(r.output.find("(default: 3e-04)") == std::string::npos);  // defaults print plainly
     CHECK(r.output.find("default: 0.0003") != std::string::npos);
+    CHECK(run_train("-b 8 --help").output == r.output);  // the defaults, not the flags given before --help
+}
+
+TEST_CASE("cli/every subcommand's --help is generated from its table") {
+    struct Sub {
+        const char* name;
+        std::vector<const char*> lines;  // "flag ... (default: value)" fragments of its table
+    };
+    const Sub subs[] = {
+        {"sample", {"-e  --model", "-g  --gen-tokens", "(default: 256)", "--prompt", "--temperature", "--top-k", "--seed"}},
+        {"bench", {"-e  --model", "-b  --batch-size", "--steps", "(default: 10)", "--warmup", "--profile", "(default: off)",
+                   "--ceiling", "(default: 2048)", "--save"}},
+        {"tokenizer", {"--allow-special", "--input", "--vocab-size", "(default: 4096)", "--special", "--out"}},
+        {"prepare", {"-i  --input", "-o  --out-dir", "(default: out/data)", "--name", "--val-fraction", "(default: 0.1)",
+                     "--shard-tokens", "(default: 100000000)"}},
+    };
+    for (const Sub& sub : subs)
+        for (const char* h : {"--help", "-h"}) {
+            Run r = run_train(std::string(sub.name) + " " + h);
+            INFO(sub.name << " " << h << ": " << r.output);
+            CHECK(r.status == 0);
+            CHECK(r.output.rfind(std::string("usage: ./train ") + sub.name, 0) == 0);
+            for (const char* line : sub.lines) CHECK_MESSAGE(r.output.find(line) != std::string::npos, line);
+            // the shared flags, in every table
+            CHECK(r.output.find("--threads            threads (0: $OMP_NUM_THREADS or all cores) (default: 0)") !=
+                  std::string::npos);
+            if (std::string(sub.name) != "bench")
+                CHECK(r.output.find("--tokenizer") != std::string::npos);
+        }
 }
 
 TEST_CASE("cli/command-line mistakes exit 2 with one line") {
     std::string dir = temp_dir("cli-usage");
     std::string text = corpus(dir);
-    expect_error("--bogus 1", 2, "unknown flag --bogus");
+    expect_error("--bogus 1", 2, "unknown flag --bogus (see ./train --help)");
     expect_error("-i " + text + " -b", 2, "-b needs a value");
     expect_error("-i " + text + " -b x", 2, "-b x: not an integer");
+    expect_error("-i " + text + " -b 4.0", 2, "-b 4.0: not an integer");  // integers are never parsed as reals
     expect_error("-i " + text + " -l abc", 2, "-l abc: not a number");
-    expect_error("-i " + text + " -l -1", 2, "out of range");
-    expect_error("-i " + text + " -b 0", 2, "-b 0: out of range");
-    expect_error("-i " + text + " -x -5", 2, "out of range");
+    expect_error("-i " + text + " -l -1", 2, "-l -1: out of range [0, 10]");
+    expect_error("-i " + text + " -b 0", 2, "-b 0: out of range [1, 1048576]");
+    expect_error("-i " + text + " --batch-size=0", 2, "--batch-size 0: out of range [1, 1048576]");
+    expect_error("-i " + text + " -x -5", 2, "-x -5: out of range [-1, 1000000000]");
+    expect_error("-i " + text + " --seed -1", 2, "--seed -1: not an integer");
+    expect_error("-i " + text + " --seed 18446744073709551616", 2, "out of range [0, 18446744073709551615]");
+    expect_error("-i " + text + " stray", 2, "unexpected argument stray");
     expect_error("-i " + text + " -e d0", 2, "-e d0");
     expect_error("-i " + text + " -k sideways", 2, "unknown schedule");
     expect_error("-x 1", 2, "-i is required");
     expect_error("-y 1", 2, "-y 1 needs -o");
     expect_error("-i " + text + " -b 4 -t 16 -d 100", 2, "not a multiple of B*T");
+    // the same wording in every subcommand
+    expect_error("sample --bogus 1", 2, "unknown flag --bogus (see ./train sample --help)");
+    expect_error("sample -e m.bin -g", 2, "-g needs a value");
+    expect_error("sample -e m.bin --top-k=-1", 2, "--top-k -1: out of range [0, 1073741824]");
+    expect_error("sample", 2, "-e CHECKPOINT is required");
+    expect_error("bench --bogus", 2, "unknown flag --bogus (see ./train bench --help)");
+    expect_error("bench -b 0", 2, "-b 0: out of range [1, 16777216]");
+    expect_error("bench huge", 2, "bench: unknown config huge");
+    expect_error("bench --profile=1", 2, "--profile takes no value");
+    expect_error("tokenizer encode --bogus", 2, "unknown flag --bogus (see ./train tokenizer --help)");
+    expect_error("tokenizer train --vocab-size 12", 2, "--vocab-size 12: out of range [257, 16777216]");
+    expect_error("tokenizer", 2, "give one COMMAND");
+    expect_error("tokenizer sing", 2, "unknown command 'sing'");
+    expect_error("prepare --bogus 1", 2, "unknown flag --bogus (see ./train prepare --help)");
+    expect_error("prepare --shard-tokens 1.5", 2, "--shard-tokens 1.5: not an integer");
+    expect_error("prepare --val-fraction x", 2, "--val-fraction x: not a number");
+    expect_error("prepare --threads -1", 2, "--threads -1: out of range [0, 4096]");
+}
+
+TEST_CASE("cli/--tokenizer: one default rule, --threads in every subcommand") {
+    std::string dir = temp_dir("cli-tokenizer");
+    write_text(dir + "/hi.txt", "hi");
+    // no model: bytes ('h' = 104, 'i' = 105), whatever the subcommand
+    Run enc = run_train("tokenizer encode --threads 1 < " + dir + "/hi.txt");
+    CHECK(enc.status == 0);
+    CHECK(enc.output == "104 105\n");
+    Run prep = run_train("prepare --threads 1 -i " + dir + "/hi.txt -o " + dir + "/data --val-fraction 0");
+    CHECK(prep.status == 0);
+    CHECK(read_file(dir + "/data/hi.prepare").find("tokenizer byte name byte vocab 256") != std::string::npos);
+    // a model of GPT-2's vocabulary means gpt2 (its tokenizer must then be found); any other means byte
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l1h1c16", 16, 50257, 1);
+    gpt2_save_checkpoint(model, dir + "/v50257.bin");
+    Run gpt2 = run_train("sample --threads 1 -e " + dir + "/v50257.bin --prompt ' the' -g 1 --seed 3");
+    INFO(gpt2.output);
+    if (file_exists(shared_dir() + "/data/gpt2/vocab.bpe")) {
+        CHECK(gpt2.status == 0);
+        CHECK(gpt2.output.rfind(" the", 0) == 0);
+    } else {  // it looked for GPT-2's files, and said so
+        MESSAGE("GPT-2's vocabulary is not in ../shared/data/gpt2 (make gpt2-vocab): checked the error only");
+        CHECK(gpt2.status == 1);
+        CHECK(gpt2.output.find("gpt2") != std::string::npos);
+    }
+    gpt2_build_from_descriptor(model, "l1h1c16", 16, 300, 1);
+    gpt2_save_checkpoint(model, dir + "/v300.bin");
+    Run byte = run_train("sample -e " + dir + "/v300.bin --prompt hi -g 0");
+    CHECK(byte.status == 0);
+    CHECK(byte.output == "hi\n");
 }
 
 TEST_CASE("cli/bad model files and shapes") {
@@ -115,7 +180,7 @@ TEST_CASE("cli/bad model files and shapes") {
     expect_error(base + "-e " + dir + "/version.bin", 1, dir + "/version.bin: unsupported model checkpoint version 9");
     expect_error("-i " + text + " -b 2 -t 32 -x 1 -e " + dir + "/m.bin", 2, "-t 32 exceeds the model's block size 16");
     expect_error(base + "-e " + dir + "/m.bin --vocab 300", 2, "not what --block-size/--vocab ask for");
-    CHECK(run(base + "-e " + dir + "/m.bin").status == 0);  // and the good file trains
+    CHECK(run_train(base + "-e " + dir + "/m.bin").status == 0);  // and the good file trains
 }
 
 TEST_CASE("cli/bad shards, tokens out of range, unwritable output") {
@@ -145,7 +210,7 @@ TEST_CASE("cli/bad shards, tokens out of range, unwritable output") {
     expect_error(base + "-i " + dir + "/big.bin --vocab 512", 1, dir + "/big.bin: token 300 at index 150");
     expect_error(base + "-i " + dir + "/good.bin -t 200", 1, "fewer than the B*T+1");
     expect_error(base + "-i " + dir + "/good.bin -o /proc/scratchgpt", 1, "/proc/scratchgpt");
-    CHECK(run(base + "-i " + dir + "/good.bin").status == 0);
+    CHECK(run_train(base + "-i " + dir + "/good.bin").status == 0);
 }
 
 // ----------------------------------------------------------------------------
@@ -178,7 +243,7 @@ TEST_CASE("cli/a run stopped (SIGINT or SIGKILL) and resumed equals the run neve
     std::string dir = temp_dir("cli-resume");
     std::string text = corpus(dir);
     const std::string args = std::string(RUN_FLAGS) + " -i " + text;
-    REQUIRE(run(args + " -o " + dir + "/whole").status == 0);
+    REQUIRE(run_train(args + " -o " + dir + "/whole").status == 0);
     const std::string final_ckpt = "/model_00000040.bin";
     for (int sig : {SIGINT, SIGKILL}) {
         std::string out = dir + (sig == SIGINT ? "/int" : "/kill");
@@ -189,7 +254,7 @@ TEST_CASE("cli/a run stopped (SIGINT or SIGKILL) and resumed equals the run neve
         int st;
         waitpid(pid, &st, 0);
         if (sig == SIGINT) CHECK((WIFEXITED(st) && WEXITSTATUS(st) == 0));  // a clean stop, after saving
-        Run resumed = run("-y 1 -o " + out);
+        Run resumed = run_train("-y 1 -o " + out);
         INFO(resumed.output);
         REQUIRE(resumed.status == 0);
         CHECK(resumed.output.find("resumed from") != std::string::npos);
@@ -201,13 +266,13 @@ TEST_CASE("cli/a run stopped (SIGINT or SIGKILL) and resumed equals the run neve
 TEST_CASE("cli/-nk keeps the newest checkpoints; ./train sample continues from one") {
     std::string dir = temp_dir("cli-keep");
     std::string text = corpus(dir);
-    REQUIRE(run(std::string(RUN_FLAGS) + " -i " + text + " -o " + dir + "/run -nk 2").status == 0);
+    REQUIRE(run_train(std::string(RUN_FLAGS) + " -i " + text + " -o " + dir + "/run -nk 2").status == 0);
     CHECK_FALSE(file_exists(dir + "/run/model_00000030.bin"));
     CHECK(file_exists(dir + "/run/model_00000035.bin"));
     CHECK(file_exists(dir + "/run/state_00000040.bin"));
     CHECK(file_exists(dir + "/run/model_best.bin"));
-    Run a = run("sample -e " + dir + "/run/model_00000040.bin --prompt 'To be' -g 20 --seed 5");
-    Run b = run("sample -e " + dir + "/run/model_00000040.bin --prompt 'To be' -g 20 --seed 5");
+    Run a = run_train("sample -e " + dir + "/run/model_00000040.bin --prompt 'To be' -g 20 --seed 5");
+    Run b = run_train("sample -e " + dir + "/run/model_00000040.bin --prompt 'To be' -g 20 --seed 5");
     CHECK(a.status == 0);
     CHECK(a.output.rfind("To be", 0) == 0);
     CHECK(a.output == b.output);  // seeded

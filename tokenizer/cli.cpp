@@ -1,15 +1,16 @@
-// cli.cpp: `./train tokenizer ...`, the command line of the tokenizer (argv[0] == "tokenizer").
-//   encode  --tokenizer gpt2|byte|FILE [--allow-special]   text on stdin  -> ids on stdout
-//   decode  --tokenizer gpt2|byte|FILE                     ids on stdin   -> text on stdout
+// cli.cpp: `./train tokenizer COMMAND ...`, the command line of the tokenizer.
+//   encode  --tokenizer byte|gpt2|FILE [--allow-special]   text on stdin  -> ids on stdout
+//   decode  --tokenizer byte|gpt2|FILE                     ids on stdin   -> text on stdout
 //   train   --input corpus.txt --vocab-size 4096 [--special S] --out tok.bin|tok.vocab
 //   convert --tokenizer gpt2|FILE --out FILE               e.g. GPT-2's files -> llm.c's gpt2_tokenizer.bin
 // Encode and decode stream: stdin is read in blocks, so inputs larger than memory work.
 #include <chrono>   // timing of train
 #include <cstdio>   // stdin, stdout
 #include <cstdlib>  // strtol
-#include <cstring>  // strcmp
+#include <memory>   // make_shared: the options a Command owns
 
 #include "data/common/files.h"  // Error, UsageError
+#include "data/common/flags.h"  // Command, flag
 #include "tokenizer/bpe_train.h"      // bpe_count_file, bpe_train
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/vocab_io.h"       // vocab_save
@@ -17,57 +18,13 @@
 // ----------------------------------------------------------------------------
 // flags
 
-static const char* USAGE =
-    "usage: ./train tokenizer COMMAND [flags]\n"
-    "  encode  [--tokenizer T] [--allow-special]  read text on stdin, print ids separated by spaces\n"
-    "  decode  [--tokenizer T]                    read ids on stdin, print the text\n"
-    "  train   --input FILE [--vocab-size N] [--special S] --out FILE   learn a byte-level BPE vocabulary\n"
-    "  convert [--tokenizer T] --out FILE         write a vocabulary in another format\n"
-    "flags:\n"
-    "  --tokenizer T     byte | gpt2 | a vocabulary file (ours, or llm.c's gpt2_tokenizer.bin)  [gpt2]\n"
-    "  --allow-special   <|endoftext|> in the text becomes its id instead of plain text\n"
-    "  --input FILE      the training corpus (any size; streamed)\n"
-    "  --vocab-size N    total vocabulary: 256 bytes + merges + special tokens  [4096]\n"
-    "  --special S       train: one more special token after <|endoftext|> (repeatable)\n"
-    "  --out FILE        FILE.bin: llm.c's gpt2_tokenizer.bin format; any other name: our text format\n";
-
 struct CliArgs {
-    std::string command, tokenizer = "gpt2", input, out;
+    std::vector<std::string> words;           // the COMMAND
+    std::string command, tokenizer, input, out;
     bool allow_special = false;
     int vocab_size = 4096;
-    std::vector<std::string> specials = {"<|endoftext|>"};
+    std::vector<std::string> specials;         // after <|endoftext|>, which is always the first
 };
-
-static CliArgs parse(int argc, char** argv) {
-    CliArgs a;
-    if (argc < 2) throw UsageError(std::string("tokenizer: missing command\n") + USAGE);
-    a.command = argv[1];
-    for (int i = 2; i < argc; i++) {
-        std::string flag = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) throw UsageError("tokenizer: " + flag + " needs a value");
-            return argv[++i];
-        };
-        if (flag == "--tokenizer") a.tokenizer = value();
-        else if (flag == "--allow-special") a.allow_special = true;
-        else if (flag == "--input") a.input = value();
-        else if (flag == "--out") a.out = value();
-        else if (flag == "--special") {
-            std::string sp = value();
-            if (sp.empty() || sp.find_first_of(" \t\r\n") != std::string::npos)
-                throw UsageError("--special '" + sp + "': must be non-empty and hold no white space");
-            a.specials.push_back(sp);
-        }
-        else if (flag == "--vocab-size") {
-            std::string v = value();
-            char* end;
-            long n = std::strtol(v.c_str(), &end, 10);
-            if (*end || n < 257 || n > (1L << 24)) throw UsageError("--vocab-size " + v + ": expected 257..16777216");
-            a.vocab_size = (int)n;
-        } else throw UsageError("tokenizer " + a.command + ": unknown flag " + flag + "\n" + USAGE);
-    }
-    return a;
-}
 
 // ----------------------------------------------------------------------------
 // commands
@@ -148,17 +105,40 @@ static void cmd_convert(const CliArgs& a) {
     std::printf("wrote %s (%d tokens, eot %d)\n", a.out.c_str(), tokenizer_vocab_size(tok), tok.eot);
 }
 
-int tokenizer_main(int argc, char** argv) {
-    if (argc >= 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
-        std::fputs(USAGE, stdout);
-        return 0;
-    }
-    CliArgs a = parse(argc, argv);
+static int run(CliArgs& a) {
+    if (a.words.size() != 1) throw UsageError("tokenizer: give one COMMAND: encode, decode, train or convert (see ./train tokenizer --help)");
+    a.command = a.words[0];
+    a.tokenizer = tokenizer_spec_for(a.tokenizer, 0);  // no model: bytes unless asked
+    for (const std::string& sp : a.specials)
+        if (sp.empty() || sp.find_first_of(" \t\r\n") != std::string::npos)
+            throw UsageError("--special '" + sp + "': must be non-empty and hold no white space");
+    a.specials.insert(a.specials.begin(), "<|endoftext|>");
     if (a.command == "encode") cmd_encode(a);
     else if (a.command == "decode") cmd_decode(a);
     else if (a.command == "train") cmd_train(a);
     else if (a.command == "convert") cmd_convert(a);
-    else throw UsageError("tokenizer: unknown command '" + a.command + "'\n" + USAGE);
+    else throw UsageError("tokenizer: unknown command '" + a.command + "' (see ./train tokenizer --help)");
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) throw Error("stdout: write failed (disk full or closed pipe?)");
     return 0;
+}
+
+Command tokenizer_command() {
+    auto a = std::make_shared<CliArgs>();  // lives as long as the command: flags point into it
+    Command cmd{"tokenizer",
+        "usage: ./train tokenizer COMMAND [flags]\n"
+        "  encode   read text on stdin, print ids separated by spaces   [--tokenizer T] [--allow-special]\n"
+        "  decode   read ids on stdin, print the text                    [--tokenizer T]\n"
+        "  train    learn a byte-level BPE vocabulary   --input FILE [--vocab-size N] [--special S] --out FILE\n"
+        "  convert  write a vocabulary in another format                 [--tokenizer T] --out FILE\n"};
+    cmd.words = &a->words;
+    cmd.flags = {
+        flag(nullptr, "--tokenizer", &a->tokenizer, "byte, gpt2, or a vocabulary file, ours or llm.c's (none: byte)"),
+        flag(nullptr, "--allow-special", &a->allow_special, "<|endoftext|> in the text becomes its id, not plain text"),
+        flag(nullptr, "--input", &a->input, "train: the corpus (any size; streamed)"),
+        flag(nullptr, "--vocab-size", &a->vocab_size, 257, 1 << 24, "train: 256 bytes + merges + special tokens"),
+        flag(nullptr, "--special", &a->specials, "train: one more special token after <|endoftext|> (repeatable)"),
+        flag(nullptr, "--out", &a->out, "FILE.bin: llm.c's gpt2_tokenizer.bin format; other names: our text format"),
+    };
+    cmd.run = [a] { return run(*a); };
+    return cmd;
 }

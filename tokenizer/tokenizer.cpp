@@ -56,6 +56,22 @@ void tokenizer_build(Tokenizer& tok) {
 
 int tokenizer_vocab_size(const Tokenizer& tok) { return (int)tok.vocab.size(); }
 
+template <class Id>
+static size_t text_bytes(const Tokenizer& tok, const Id* ids, size_t n) {
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((int)ids[i] != tok.eot) bytes += tok.vocab[ids[i]].size();
+    return bytes;
+}
+size_t tokenizer_text_bytes(const Tokenizer& tok, const int* ids, size_t n) { return text_bytes(tok, ids, n); }
+size_t tokenizer_text_bytes(const Tokenizer& tok, const uint16_t* ids, size_t n) { return text_bytes(tok, ids, n); }
+
+std::string tokenizer_spec_for(const std::string& spec, int model_vocab) {
+    const int GPT2_VOCAB = 50257;  // GPT-2's encoder.json: 50000 merges + 256 bytes + <|endoftext|>
+    if (!spec.empty()) return spec;
+    return model_vocab == GPT2_VOCAB ? "gpt2" : "byte";
+}
+
 // ----------------------------------------------------------------------------
 // encoding and decoding
 

@@ -54,6 +54,15 @@ void tokenizer_encode_stream(const Tokenizer& tok, FILE* in, const std::string& 
 // The bytes of ids[0..n) concatenated. Throws Error on an id outside [0, V).
 std::string tokenizer_decode(const Tokenizer& tok, const int* ids, size_t n);
 
-// `./train tokenizer encode|decode|train|convert ...` (argv[0] == "tokenizer"); returns the
-// exit status. Throws UsageError on a bad command line, Error on a failed run. See cli.cpp.
-int tokenizer_main(int argc, char** argv);
+// The bytes of text ids[0..n) stand for, the denominator of bits per byte (validation, shard
+// headers); <|endoftext|> stands for no text. Exact for byte-level tokenizers.
+size_t tokenizer_text_bytes(const Tokenizer& tok, const int* ids, size_t n);
+size_t tokenizer_text_bytes(const Tokenizer& tok, const uint16_t* ids, size_t n);
+// The one rule for --tokenizer, in every subcommand: the spec given, else "gpt2" for a model of
+// GPT-2's vocabulary (model_vocab 50257), else "byte" (model_vocab 0: no model).
+std::string tokenizer_spec_for(const std::string& spec, int model_vocab);
+
+// `./train tokenizer encode|decode|train|convert ...`: its flags and what runs them (cli.cpp).
+// Running throws UsageError on a bad command line, Error on a failed run.
+struct Command;  // data/common/flags.h
+Command tokenizer_command();

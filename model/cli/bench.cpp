@@ -1,5 +1,5 @@
 // bench.cpp: `./train bench`. See bench.h; `./train bench --help` lists the flags.
-// A driver like train.cpp, so it is the one other place that sets the thread count.
+// The thread count is train.cpp's main's (--threads, shared by every subcommand).
 // Tokens are synthetic and fixed, token i = (i * 2654435761 mod 2^32) mod V, so that a
 // peer program (dev/bench_pytorch.py) can feed the very same batch.
 #include "model/cli/bench.h"
@@ -7,24 +7,21 @@
 #include <algorithm>  // sort
 #include <chrono>     // steady_clock
 #include <cstdio>
-#include <cstdlib>    // strtol
-#include <cstring>    // strcmp
+#include <memory>     // make_shared: the options a Command owns
 #include <fstream>    // /proc/self/status
 #include <string>
 #include <vector>
-#ifdef _OPENMP
-#include <omp.h>      // omp_set_num_threads
-#endif
 #ifdef __GLIBC__
 #include <malloc.h>   // malloc_trim
 #endif
 
 #include "model/gpt2.h"
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
-#include "model/train/adamw.h"  // gpt2_update
+#include "model/train/train_step.h"  // gpt2_train_step: the trainer's step, timed
 #include "model/matmul.h"    // matmul_forward: the ceiling is measured with the model's own GEMM
 #include "data/common/profile.h"   // --profile
 #include "data/common/files.h"      // UsageError, file_exists
+#include "data/common/flags.h"      // Command, flag, threads_in_use
 
 // ----------------------------------------------------------------------------
 // configs and flags
@@ -45,73 +42,32 @@ static const BenchConfig PRESETS[] = {
 };
 
 struct BenchOptions {
-    std::vector<BenchConfig> configs;
+    std::vector<std::string> words;  // preset names: tiny, small, 124m
+    BenchConfig custom{"custom", "", 256, 0, 4, 64};  // -e MODEL -b B -t T: one config of your own
     int steps = 10;           // timed steps; the median is reported
     int warmup = 2;           // untimed steps first (allocation, caches, page faults)
-    int threads = 0;          // 0: OpenMP's default
     bool profile = false;     // per-layer table after each config
     int ceiling_n = 2048;     // size of the square sgemm that measures the ceiling (0: skip)
     std::string save;         // write the model as a checkpoint here (for the peer program)
 };
 
-static void bench_usage() {
-    std::printf(
-        "usage: ./train bench [tiny] [small] [124m] [flags]   (no config: all three)\n"
-        "       ./train bench -e MODEL -b B -t T [flags]         (one config of your own)\n\n"
-        "  -e MODEL        checkpoint file, or descriptor lNhNcN / dN (fresh GPT-2 init, seed 1337)\n"
-        "  -b B  -t T      batch size and sequence length with -e (default 4, 64)\n"
-        "  --vocab V       V of a descriptor model (default 256); --block-size maxT (default T)\n"
-        "  --name NAME     label printed as config= (default custom)\n"
-        "  --steps N       timed steps, median reported (default 10)\n"
-        "  --warmup N      untimed steps before them (default 2)\n"
-        "  --threads N     OpenMP threads (default: $OMP_NUM_THREADS or all cores)\n"
-        "  --profile       print time per layer kind, forward/backward/update\n"
-        "  --ceiling N     size of the square sgemm measuring the ceiling (default 2048; 0 = skip)\n"
-        "  --save FILE     write the benchmarked model as a checkpoint (for dev/bench_pytorch.py)\n"
-        "prints one line per config: bench: config=... ms_per_step= tok_per_s= gflops= peak_frac= ...\n");
-}
-
-static int int_flag(const std::string& flag, const char* value, int min) {
-    char* end = nullptr;
-    long x = std::strtol(value, &end, 10);
-    if (*value == '\0' || *end != '\0' || x < min || x > (1 << 24))
-        throw UsageError(flag + " " + value + ": not an integer >= " + std::to_string(min));
-    return (int)x;
-}
-
-static BenchOptions parse_bench_flags(int argc, char** argv) {
-    BenchOptions o;
-    BenchConfig custom{"custom", "", 256, 0, 4, 64};
-    for (int i = 1; i < argc; i++) {
-        std::string a = argv[i];
-        bool preset = false;
+// The configs to run: the presets named, then -e's; none named: all three presets.
+static std::vector<BenchConfig> bench_configs(const BenchOptions& o) {
+    std::vector<BenchConfig> configs;
+    for (const std::string& w : o.words) {
+        size_t before = configs.size();
         for (const BenchConfig& p : PRESETS)
-            if (a == p.name) o.configs.push_back(p), preset = true;
-        if (preset) continue;
-        if (a == "--profile") { o.profile = true; continue; }
-        if (a.rfind("-", 0) != 0) throw UsageError("bench: unknown config " + a + " (tiny, small, 124m or -e)");
-        if (i + 1 >= argc) throw UsageError("bench: " + a + " needs a value");
-        const char* v = argv[++i];
-        if (a == "-e") custom.model = v;
-        else if (a == "-b") custom.B = int_flag(a, v, 1);
-        else if (a == "-t") custom.T = int_flag(a, v, 1);
-        else if (a == "--vocab") custom.vocab = int_flag(a, v, 1);
-        else if (a == "--block-size") custom.block_size = int_flag(a, v, 1);
-        else if (a == "--name") custom.name = v;
-        else if (a == "--steps") o.steps = int_flag(a, v, 0);
-        else if (a == "--warmup") o.warmup = int_flag(a, v, 0);
-        else if (a == "--threads") o.threads = int_flag(a, v, 0);
-        else if (a == "--ceiling") o.ceiling_n = int_flag(a, v, 0);
-        else if (a == "--save") o.save = v;
-        else throw UsageError("bench: unknown flag " + a + " (see ./train bench --help)");
+            if (w == p.name) configs.push_back(p);
+        if (configs.size() == before) throw UsageError("bench: unknown config " + w + " (tiny, small, 124m or -e)");
     }
-    if (!custom.model.empty()) {
-        if (custom.block_size == 0) custom.block_size = custom.T;
-        o.configs.push_back(custom);
+    if (!o.custom.model.empty()) {
+        BenchConfig c = o.custom;
+        if (c.block_size == 0) c.block_size = c.T;
+        configs.push_back(c);
     }
-    if (o.configs.empty()) o.configs.assign(std::begin(PRESETS), std::end(PRESETS));
-    if (!o.save.empty() && o.configs.size() != 1) throw UsageError("bench: --save needs exactly one config");
-    return o;
+    if (configs.empty()) configs.assign(std::begin(PRESETS), std::end(PRESETS));
+    if (!o.save.empty() && configs.size() != 1) throw UsageError("bench: --save needs exactly one config");
+    return configs;
 }
 
 // ----------------------------------------------------------------------------
@@ -181,21 +137,26 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
     for (size_t i = 0; i < tokens.size(); i++) tokens[i] = (int)((i * 2654435761ULL) % 4294967296ULL % c.vocab_size);
     const int* inputs = tokens.data();
     const int* targets = tokens.data() + 1;
-    AdamWConfig adamw;
-    adamw.weight_decay = 0.1f;  // decay on, as in real training
+    // exactly the trainer's step (train_step.h): zero_grad, forward, backward, gradient norm,
+    // clipping at the trainer's default 1.0, AdamW with weight decay on, as in real training
+    TrainStepConfig cfg;
+    cfg.schedule.lr = 1e-4f;
+    cfg.schedule.kind = Schedule::Constant;
+    cfg.adamw.weight_decay = 0.1f;
+    auto next_batch = [&](int* in, int* out) {
+        std::copy(inputs, inputs + (size_t)B * T, in);
+        std::copy(targets, targets + (size_t)B * T, out);
+    };
 
     std::vector<double> ms;
     double first_loss = 0, last_loss = 0;
     for (int step = 0; step < o.warmup + o.steps; step++) {
         if (step == o.warmup && o.profile) profile_enable(true);  // count only timed steps
         auto t0 = std::chrono::steady_clock::now();
-        gpt2_forward(model, inputs, targets, B, T);
-        gpt2_zero_grad(model);
-        gpt2_backward(model);
-        gpt2_update(model, 1e-4f, adamw, step + 1);
+        StepResult r = gpt2_train_step(model, cfg, step, B, T, next_batch);
         if (step >= o.warmup) ms.push_back(1000.0 * seconds_since(t0));
-        if (step == 0) first_loss = model.mean_loss;
-        last_loss = model.mean_loss;
+        if (step == 0) first_loss = r.loss;
+        last_loss = r.loss;
     }
     const double step_ms = median(ms);
     const double tok_per_s = (double)B * T / (step_ms / 1000.0);
@@ -233,20 +194,35 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
     std::fflush(stdout);
 }
 
-int bench_main(int argc, char** argv) {
-    for (int i = 1; i < argc; i++)
-        if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
-            bench_usage();
-            return 0;
-        }
-    BenchOptions o = parse_bench_flags(argc, argv);
-#ifdef _OPENMP
-    if (o.threads > 0) omp_set_num_threads(o.threads);
-    const int threads = omp_get_max_threads();
-#else
-    const int threads = 1;
-#endif
+static int bench_main(const BenchOptions& o) {
+    std::vector<BenchConfig> configs = bench_configs(o);
+    const int threads = threads_in_use();  // train.cpp's main set it from --threads
     double ceiling = o.ceiling_n > 0 ? -1.0 : 0.0;  // measured after the first config's steps
-    for (const BenchConfig& bc : o.configs) bench_config(bc, o, threads, ceiling);
+    for (const BenchConfig& bc : configs) bench_config(bc, o, threads, ceiling);
     return 0;
+}
+
+Command bench_command() {
+    auto o = std::make_shared<BenchOptions>();  // lives as long as the command: flags point into it
+    Command cmd{"bench",
+        "usage: ./train bench [tiny] [small] [124m] [flags]   (no config: all three)\n"
+        "       ./train bench -e MODEL -b B -t T [flags]         (one config of your own)\n"
+        "prints one line per config: bench: config=... ms_per_step= tok_per_s= gflops= peak_frac= ...\n"};
+    cmd.words = &o->words;
+    BenchConfig& c = o->custom;
+    cmd.flags = {
+        flag("-e", "--model", &c.model, "checkpoint file, or descriptor lNhNcN / dN (fresh init, seed 1337)"),
+        flag("-b", "--batch-size", &c.B, 1, 1 << 24, "B with -e"),
+        flag("-t", "--seq-len", &c.T, 1, 1 << 24, "T with -e"),
+        flag(nullptr, "--vocab", &c.vocab, 1, 1 << 24, "V of a descriptor model"),
+        flag(nullptr, "--block-size", &c.block_size, 0, 1 << 24, "maxT of a descriptor model (0: T)"),
+        flag(nullptr, "--name", &c.name, "label printed as config="),
+        flag(nullptr, "--steps", &o->steps, 0, 1 << 24, "timed steps, the median reported (0: only build)"),
+        flag(nullptr, "--warmup", &o->warmup, 0, 1 << 24, "untimed steps before them"),
+        flag(nullptr, "--profile", &o->profile, "print time per layer kind, forward/backward/update"),
+        flag(nullptr, "--ceiling", &o->ceiling_n, 0, 1 << 24, "size of the square sgemm measuring the ceiling (0: skip)"),
+        flag(nullptr, "--save", &o->save, "write the benchmarked model as a checkpoint (for dev/bench_pytorch.py)"),
+    };
+    cmd.run = [o] { return bench_main(*o); };
+    return cmd;
 }

@@ -8,6 +8,7 @@
 
 #include "data/dataloader.h"
 #include "data/prepare.h"
+#include "data/common/flags.h"  // Command, flags_parse: the subcommand as ./train runs it
 #include "data/common/files.h"
 #include "test/check.h"  // temp_dir
 
@@ -176,26 +177,22 @@ TEST_CASE("prepare/prepare_main") {
     std::string dir = temp_dir("prepare"), input = dir + "/in.txt";
     write_text(input, some_text(2000));
     std::string out = dir + "/o";
-    std::vector<std::string> args = {"prepare", "-i", input, "-o", out, "--name", "tiny", "--tokenizer", "byte",
-                                     "--val-fraction", "0.25", "--shard-tokens", "600"};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(&a[0]);
-    CHECK(prepare_main((int)argv.size(), argv.data()) == 0);
+    auto run = [](std::vector<std::string> args) {  // as ./train prepare ARGS runs
+        Command cmd = prepare_command();
+        return flags_parse(cmd, args) ? cmd.run() : 0;
+    };
+    CHECK(run({"-i", input, "-o", out, "--name", "tiny", "--tokenizer", "byte", "--val-fraction", "0.25",
+               "--shard-tokens", "600"}) == 0);
     CHECK(file_exists(out + "/tiny_train_000002.bin"));
     CHECK(!file_exists(out + "/tiny_train_000003.bin"));
     CHECK(file_exists(out + "/tiny_val_000000.bin"));
-    auto run = [](std::vector<std::string> a) {
-        std::vector<char*> v;
-        for (std::string& s : a) v.push_back(&s[0]);
-        return prepare_main((int)v.size(), v.data());
-    };
-    CHECK(run({"prepare", "--help"}) == 0);
-    CHECK_THROWS_AS(run({"prepare", "--bogus", "1"}), UsageError);
-    CHECK_THROWS_AS(run({"prepare", "-i"}), UsageError);
-    CHECK_THROWS_AS(run({"prepare", "-i", input, "--val-fraction", "1"}), UsageError);
-    CHECK_THROWS_AS(run({"prepare", "-i", input, "--shard-tokens", "0"}), UsageError);
+    CHECK(run({"--help"}) == 0);
+    CHECK_THROWS_AS(run({"--bogus", "1"}), UsageError);
+    CHECK_THROWS_AS(run({"-i"}), UsageError);
+    CHECK_THROWS_AS(run({"-i", input, "--val-fraction", "1"}), UsageError);
+    CHECK_THROWS_AS(run({"-i", input, "--shard-tokens", "0"}), UsageError);
     try {
-        run({"prepare", "-i", dir + "/missing.txt", "-o", out});
+        run({"-i", dir + "/missing.txt", "-o", out});
         CHECK(false);
     } catch (const Error& e) {
         CHECK(std::string(e.what()).find("missing.txt") != std::string::npos);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "data/common/files.h"
+#include "data/common/flags.h"      // Command, flags_parse: tokenizer_command as ./train runs it
 #include "tokenizer/bpe_train.h"  // training a vocabulary on random bytes
 #include "tokenizer/tokenizer.h"
 #include "test/check.h"   // shared_dir, temp_dir
@@ -180,14 +181,14 @@ static std::string run_cli(std::vector<std::string> args, const std::string& inp
     static const std::string dir = temp_dir("tokenizer_cli");  // one directory; files rewritten per call
     std::string in = dir + "/stdin", out = dir + "/stdout";
     { std::ofstream(in, std::ios::binary) << input; }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(&a[0]);
+    args.erase(args.begin());  // "tokenizer": the subcommand's name is not one of its arguments
     std::fflush(stdout);
     int saved_in = dup(0), saved_out = dup(1);
     REQUIRE(std::freopen(in.c_str(), "rb", stdin));
     REQUIRE(std::freopen(out.c_str(), "wb", stdout));
     try {  // the exit statuses train.cpp's main gives
-        *status = tokenizer_main((int)argv.size(), argv.data());
+        Command cmd = tokenizer_command();
+        *status = flags_parse(cmd, args) ? cmd.run() : 0;
     } catch (const UsageError&) {
         *status = 2;
     } catch (const Error&) {

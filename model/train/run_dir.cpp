@@ -1,0 +1,59 @@
+// run_dir.cpp: main.log and the checkpoint pairs of a run directory. See run_dir.h.
+#include "model/train/run_dir.h"
+
+#include <cstdarg>  // va_list: log_line
+#include <cstdio>   // remove, sscanf
+#include <vector>
+
+#include "data/common/files.h"        // AtomicFile, make_dir, open_or_fail, read_file
+#include "model/train/checkpoint.h"   // gpt2_save_checkpoint
+
+void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep) {
+    gpt2_save_checkpoint(model, model_path(dir, step));  // the weights first,
+    state.step = step;
+    state.m = model.m_memory;
+    state.v = model.v_memory;
+    if (state.m.empty()) state.m.assign(model.num_parameters, 0.0f), state.v = state.m;  // no step taken yet
+    train_state_save(state_path(dir, step), state);      // then the state, which marks the pair complete
+    if (keep > 0) {  // -nk: drop the oldest pairs, state first so a model never lacks its state
+        std::vector<int> steps = saved_steps(dir);
+        for (size_t i = 0; i + keep < steps.size(); i++) {
+            std::remove(state_path(dir, steps[i]).c_str());
+            std::remove(model_path(dir, steps[i]).c_str());
+        }
+    }
+}
+
+// main.log lines "s:STEP ...": keeps those up to `step`, rewritten atomically.
+static void truncate_log(const std::string& path, int step) {
+    if (!file_exists(path)) return;
+    std::string kept, text = read_file(path);
+    for (size_t start = 0, end; start < text.size(); start = end + 1) {
+        end = text.find('\n', start);
+        if (end == std::string::npos) break;  // a torn last line: drop it
+        std::string line = text.substr(start, end - start + 1);
+        int s = 0;
+        if (std::sscanf(line.c_str(), "s:%d", &s) == 1 && s <= step) kept += line;
+    }
+    AtomicFile f(path);
+    f.write(kept.data(), kept.size());
+    f.commit();
+}
+
+FILE* run_dir_open_log(const std::string& dir, int resumed_step) {
+    if (dir.empty()) return nullptr;
+    make_dir(dir);
+    const bool resumed = resumed_step >= 0;
+    if (resumed) truncate_log(dir + "/main.log", resumed_step);
+    return open_or_fail(dir + "/main.log", resumed ? "a" : "w");
+}
+
+void log_line(FILE* log, const char* fmt, ...) {
+    if (!log) return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (std::fputs(line, log) < 0 || std::fflush(log) != 0) throw Error("main.log: write failed (disk full?)");
+}

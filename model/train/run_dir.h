@@ -1,0 +1,23 @@
+// run_dir.h: the output directory of a run (-o DIR): main.log and the checkpoint pairs.
+//   DIR/main.log              llm.c's log: "s:STEP trl:LOSS lr:LR norm:NORM", "s:STEP tel:LOSS bpb:BPB"
+//   DIR/model_NNNNNNNN.bin    the weights (llm.c's format), then
+//   DIR/state_NNNNNNNN.bin    what a resume needs besides them (train_state.h), written last
+//   DIR/model_best.bin        the weights of the best validation loss so far (train.cpp)
+// Keeping only the newest K pairs (-nk) and cutting main.log back to a resumed step live here.
+#pragma once
+#include <cstdio>  // FILE
+#include <string>
+
+#include "model/gpt2.h"                // GPT2
+#include "model/train/train_state.h"   // TrainState, model_path, state_path, saved_steps
+
+// Writes DIR/model_N.bin then DIR/state_N.bin (state.step, m and v taken from the model); with
+// keep > 0 (-nk) removes all but the newest `keep` pairs, each state before its model.
+void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep);
+// Makes DIR and opens DIR/main.log: anew for a fresh run (resumed_step < 0), else for appending
+// after dropping the lines past resumed_step (a crash may have logged steps past the last
+// checkpoint). nullptr when dir is "" (no -o: no log).
+FILE* run_dir_open_log(const std::string& dir, int resumed_step);
+// Appends one printf-formatted line with a single write, so a crash never leaves half a line.
+// Does nothing when log is nullptr. Throws Error if the write fails (disk full).
+void log_line(FILE* log, const char* fmt, ...);
