@@ -1,14 +1,14 @@
 // bpe_train.cpp: counting words, then merges with incremental pair counts. See bpe_train.h.
 #include "tokenizer/bpe_train.h"
 
-#include <algorithm>  // std::min, std::max
 #include <chrono>   // progress timing
-#include <cstdio>   // fprintf
+#include <cstdio>   // fprintf, FILE
+#include <memory>   // std::unique_ptr: the file
 #include <queue>    // std::priority_queue
 #include <string_view>
 
-#include "data/common/files.h"  // Error, open_or_fail, file_size
-#include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_last_safe_split
+#include "data/common/files.h"  // Error, open_or_fail
+#include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_read_chunks
 
 // ----------------------------------------------------------------------------
 // counting the pieces of the corpus
@@ -33,22 +33,11 @@ void bpe_count_words(const char* s, size_t n, const std::vector<std::string>& sp
 }
 
 void bpe_count_file(const std::string& path, const std::vector<std::string>& specials, WordCounts& counts) {
-    const size_t BLOCK = (size_t)16 << 20;  // bytes read at a time; memory stays ~2 blocks
-    FILE* f = open_or_fail(path, "rb");
-    std::string buf;  // the carried tail of the last block + the new block
-    std::vector<char> block(std::max(std::min(BLOCK, file_size(path) + 1), (size_t)1 << 16));  // small files: small buffer
-    while (true) {
-        size_t got = std::fread(block.data(), 1, block.size(), f);
-        if (got == 0) break;
-        buf.append(block.data(), got);
-        size_t cut = pretokenize_last_safe_split(buf.data(), buf.size());  // 0 if no safe point yet
-        bpe_count_words(buf.data(), cut, specials, counts);
-        buf.erase(0, cut);
-    }
-    bool bad = std::ferror(f);
-    std::fclose(f);
-    if (bad) throw Error(path + ": read error");
-    bpe_count_words(buf.data(), buf.size(), specials, counts);
+    const size_t BLOCK = (size_t)16 << 20;  // bytes read at a time; memory stays ~1 block
+    std::unique_ptr<FILE, int (*)(FILE*)> f(open_or_fail(path, "rb"), std::fclose);  // closed on a throw too
+    pretokenize_read_chunks(f.get(), path, BLOCK, [&](std::string& chunk) {
+        bpe_count_words(chunk.data(), chunk.size(), specials, counts);
+    });
 }
 
 // ----------------------------------------------------------------------------

@@ -1,7 +1,13 @@
-// pretokenize.cpp: GPT-2's split pattern by hand. See pretokenize.h.
+// pretokenize.cpp: GPT-2's split pattern by hand, the cut rule, the chunk reader. See pretokenize.h.
 #include "tokenizer/pretokenize.h"
 
-#include "tokenizer/unicode.h"  // utf8_char, CharClass
+#include <algorithm>  // std::min, std::max
+
+#include "data/common/errors.h"  // Error
+#include "tokenizer/unicode.h"    // utf8_char, CharClass
+
+// ----------------------------------------------------------------------------
+// the split
 
 // the end of the longest run of characters of class cls starting at j
 static size_t run_end(const char* s, size_t n, size_t j, CharClass cls) {
@@ -49,27 +55,57 @@ size_t pretokenize_piece_end(const char* s, size_t n, size_t i) {
     return last;                        // subtle: the last space goes to the next piece
 }
 
-// p is safe when s[p-2] s[p-1] s[p] = (ASCII non-space) '\n' (non-space). Then the '\n' is a
-// one-character piece both in the whole text and at the end of s[0..p).
-// subtle: a longer run such as "  \n" is not enough: before a word the run splits as "  " + "\n"
-// (\s+(?!\S) backs off), but at the end of a chunk it stays whole.
-static bool is_safe_split(const char* s, size_t n, size_t p) {
-    if (p < 2 || s[p - 1] != '\n') return false;
-    unsigned char before = (unsigned char)s[p - 2];
-    if (before >= 0x80 || unicode_class(before) == CHAR_SPACE) return false;
-    CharClass c;
-    utf8_char(s + p, n - p, &c);
-    return c != CHAR_SPACE;
+// ----------------------------------------------------------------------------
+// cuts
+
+// The rule of pretokenize.h: the character at p is \s and the one before it is not.
+static bool is_cut(const char* s, size_t n, size_t p) {
+    if (p == 0 || p >= n) return false;
+    CharClass at;
+    utf8_char(s + p, n - p, &at);  // a continuation byte is "other": p then starts no character
+    if (at != CHAR_SPACE) return false;
+    // The character before p ends at p-1 (the one at p starts with no continuation byte), so
+    // it is \s only if the last k bytes before p decode as one \s character of k bytes.
+    for (size_t k = 1; k <= 4 && k <= p; k++) {
+        CharClass before;
+        if ((size_t)utf8_char(s + p - k, k, &before) == k && before == CHAR_SPACE) return false;
+    }
+    return true;
 }
 
-size_t pretokenize_safe_split(const char* s, size_t n, size_t from) {
+size_t pretokenize_next_cut(const char* s, size_t n, size_t from) {
     for (size_t p = from; p < n; p++)
-        if (is_safe_split(s, n, p)) return p;
+        if (is_cut(s, n, p)) return p;
     return n;
 }
 
-size_t pretokenize_last_safe_split(const char* s, size_t n) {
-    for (size_t p = n < 4 ? 0 : n - 4; p >= 2; p--)
-        if (is_safe_split(s, n, p)) return p;
+size_t pretokenize_last_cut(const char* s, size_t n) {
+    for (size_t p = n; p-- > 1;)
+        if (is_cut(s, n, p)) return p;
     return 0;
+}
+
+// ----------------------------------------------------------------------------
+// reading a stream in chunks that end at cuts
+
+void pretokenize_read_chunks(FILE* in, const std::string& name, size_t block_bytes,
+                             const std::function<void(std::string& chunk)>& take) {
+    block_bytes = std::max(block_bytes, (size_t)1);
+    std::string text;  // the text carried from the last block (after its last cut), then the new block
+    bool eof = false;
+    while (!eof) {
+        // at least half a block of new text, and no more than keeps the text at one block
+        size_t carried = text.size(), want = block_bytes - std::min(carried, block_bytes / 2);
+        text.resize(carried + want);
+        size_t got = std::fread(&text[carried], 1, want, in);
+        text.resize(carried + got);
+        if (std::ferror(in)) throw Error(name + ": read error");
+        eof = got < want;  // fread returns short only at the end (or on an error)
+        size_t cut = eof ? text.size() : pretokenize_last_cut(text.data(), text.size());
+        if (cut == 0) continue;  // no cut yet (or nothing at all): read on
+        std::string rest = text.substr(cut);
+        text.resize(cut);
+        take(text);
+        text = std::move(rest);
+    }
 }
