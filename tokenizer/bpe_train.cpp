@@ -5,31 +5,22 @@
 #include <cstdio>   // fprintf, FILE
 #include <memory>   // std::unique_ptr: the file
 #include <queue>    // std::priority_queue
-#include <string_view>
 
 #include "data/common/files.h"  // Error, open_or_fail
-#include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_read_chunks
+#include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_specials, pretokenize_read_chunks
 
 // ----------------------------------------------------------------------------
 // counting the pieces of the corpus
 
 void bpe_count_words(const char* s, size_t n, const std::vector<std::string>& specials, WordCounts& counts) {
-    std::string_view text(s, n);
-    size_t i = 0;
-    while (i < n) {
-        // ordinary text runs up to the earliest special token
-        size_t stop = n, skip = 0;
-        for (const std::string& sp : specials) {
-            size_t p = text.find(sp, i);
-            if (p < stop) { stop = p; skip = sp.size(); }
-        }
-        while (i < stop) {
-            size_t e = pretokenize_piece_end(s, stop, i);
-            counts[std::string(s + i, e - i)]++;
+    auto count_pieces = [&](const char* text, size_t len) {
+        for (size_t i = 0; i < len;) {
+            size_t e = pretokenize_piece_end(text, len, i);
+            counts[std::string(text + i, e - i)]++;
             i = e;
         }
-        i = stop + skip;
-    }
+    };
+    pretokenize_specials(s, n, specials, count_pieces, [](size_t) {});  // specials: skipped, not counted
 }
 
 void bpe_count_file(const std::string& path, const std::vector<std::string>& specials, WordCounts& counts) {

@@ -1,7 +1,8 @@
 // pretokenize.cpp: GPT-2's split pattern by hand, the cut rule, the chunk reader. See pretokenize.h.
 #include "tokenizer/pretokenize.h"
 
-#include <algorithm>  // std::min, std::max
+#include <algorithm>    // std::min, std::max
+#include <string_view>  // find in the text, no copy
 
 #include "data/common/errors.h"  // Error
 #include "tokenizer/unicode.h"    // utf8_char, CharClass
@@ -53,6 +54,29 @@ size_t pretokenize_piece_end(const char* s, size_t n, size_t i) {
     }
     if (e == n || last == i) return e;  // run ends the text, or a single character (\s+)
     return last;                        // subtle: the last space goes to the next piece
+}
+
+void pretokenize_specials(const char* s, size_t n, const std::vector<std::string>& specials,
+                          const std::function<void(const char* text, size_t len)>& text,
+                          const std::function<void(size_t k)>& special) {
+    std::string_view all(s, n);
+    size_t i = 0;
+    while (true) {
+        // the earliest special token at or after i (the longest on a tie)
+        size_t best = n, best_len = 0, best_k = 0;
+        for (size_t k = 0; k < specials.size(); k++) {
+            size_t p = all.find(specials[k], i);
+            if (p < best || (p == best && p != n && specials[k].size() > best_len)) {
+                best = p;
+                best_len = specials[k].size();
+                best_k = k;
+            }
+        }
+        text(s + i, best - i);
+        if (best == n) return;
+        special(best_k);
+        i = best + best_len;
+    }
 }
 
 // ----------------------------------------------------------------------------

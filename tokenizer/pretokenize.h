@@ -13,9 +13,18 @@
 #include <cstdio>      // FILE
 #include <functional>  // std::function
 #include <string>
+#include <vector>
 
 // The end (exclusive) of the piece that starts at byte i of s[0..n), i < n.
 size_t pretokenize_piece_end(const char* s, size_t n, size_t i);
+
+// Special tokens come out before the split: calls text(s + a, len) for each stretch of ordinary
+// text (in order, some possibly empty) and special(k) for each occurrence of specials[k] between
+// them. Where several specials start at the same byte, the longest wins (as tiktoken's does).
+// Encoding (with allow_special) and BPE training both see text this way.
+void pretokenize_specials(const char* s, size_t n, const std::vector<std::string>& specials,
+                          const std::function<void(const char* text, size_t len)>& text,
+                          const std::function<void(size_t k)>& special);
 
 // ----------------------------------------------------------------------------
 // Where text may be cut: the one rule for every reader that encodes text in parts (the

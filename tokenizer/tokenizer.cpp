@@ -5,7 +5,7 @@
 
 #include "data/common/files.h"  // Error
 #include "tokenizer/bpe.h"            // bpe_encode_ordinary, PieceCache
-#include "tokenizer/pretokenize.h"    // pretokenize_next_cut, pretokenize_read_chunks
+#include "tokenizer/pretokenize.h"    // pretokenize_specials, pretokenize_next_cut, pretokenize_read_chunks
 #include "tokenizer/vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
 #include "tokenizer/vocab_io.h"       // vocab_load_file
 
@@ -62,22 +62,12 @@ int tokenizer_vocab_size(const Tokenizer& tok) { return (int)tok.vocab.size(); }
 // Appends the ids of s[0..n): ordinary text between special tokens (when allowed), which become their ids.
 static void encode_span(const Tokenizer& tok, const char* s, size_t n, bool allow_special, PieceCache& cache,
                         std::vector<int>& out) {
-    size_t i = 0;
-    while (allow_special && i < n) {
-        // the earliest special token at or after i (the longest on a tie)
-        size_t best = n, best_len = 0;
-        int best_id = -1;
-        for (int id : tok.specials) {
-            const std::string& sp = tok.vocab[id];
-            size_t p = std::string_view(s, n).find(sp, i);
-            if (p < best || (p == best && p != n && sp.size() > best_len)) { best = p; best_len = sp.size(); best_id = id; }
-        }
-        if (best_id < 0) break;
-        bpe_encode_ordinary(tok, s + i, best - i, cache, out);
-        out.push_back(best_id);
-        i = best + best_len;
-    }
-    bpe_encode_ordinary(tok, s + i, n - i, cache, out);
+    std::vector<std::string> specials;  // none: "<|endoftext|>" is plain text
+    if (allow_special)
+        for (int id : tok.specials) specials.push_back(tok.vocab[id]);
+    pretokenize_specials(
+        s, n, specials, [&](const char* text, size_t len) { bpe_encode_ordinary(tok, text, len, cache, out); },
+        [&](size_t k) { out.push_back(tok.specials[k]); });
 }
 
 std::vector<int> tokenizer_encode(const Tokenizer& tok, const std::string& text, bool allow_special) {

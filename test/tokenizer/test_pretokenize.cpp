@@ -61,6 +61,24 @@ TEST_CASE("pretokenize/piece_end") {
     }
 }
 
+// The stretches and specials pretokenize_specials reports, as "[text]{k}..."
+static std::string specials_of(const std::string& s, const std::vector<std::string>& specials) {
+    std::string out;
+    pretokenize_specials(
+        s.data(), s.size(), specials, [&](const char* t, size_t len) { out += "[" + std::string(t, len) + "]"; },
+        [&](size_t k) { out += "{" + std::to_string(k) + "}"; });
+    return out;
+}
+
+TEST_CASE("pretokenize/specials") {
+    std::vector<std::string> specials = {"<|a|>", "<|a|>b", "<|e|>"};
+    // in order, empty stretches between adjacent specials, the longest of two at one byte
+    CHECK(specials_of("x<|e|><|a|>by<|a|>", specials) == "[x]{2}[]{1}[y]{0}[]");
+    CHECK(specials_of("<|a|", specials) == "[<|a|]");
+    CHECK(specials_of("", specials) == "[]");
+    CHECK(specials_of("x<|e|>", {}) == "[x<|e|>]");  // no specials: all text
+}
+
 // ----------------------------------------------------------------------------
 // cuts: the rule, by hand, then the property it promises on adversarial text
 
