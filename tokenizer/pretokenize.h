@@ -35,9 +35,9 @@ void pretokenize_specials(const char* s, size_t n, const std::vector<std::string
 // followed by the ids of s[p..n) are the ids of s[0..n), with or without allow_special.
 // Proof sketch (the split is all that matters: BPE never merges across pieces, and a
 // piece's ids depend on its bytes alone):
-//  1. p ends a piece of the whole. The character before p is not \s, so it is in a piece
-//     of one of the first four alternatives, and those take a ' ' only as their first
-//     character: that piece stops at p.
+//  1. p ends a piece of the whole. The character before p is not \s, so its piece comes
+//     from an alternative before the white-space ones (a contraction, letters, numbers,
+//     other), and those hold no \s but a leading ' ': it cannot go on over the \s at p.
 //  2. The pieces before p do not change when the text ends at p. Every decision the
 //     pattern makes before p reads the character at p, if at all, only to see that it does
 //     not continue the current piece ("'r" + ' ' is no "'re"; a letter run stops; a
@@ -45,8 +45,9 @@ void pretokenize_specials(const char* s, size_t n, const std::vector<std::string
 //     end of the text tells it. A white-space run before p ends before p's non-\s neighbour,
 //     so its look-ahead (?!\S) sees the same character in both.
 //  3. The pieces from p on do not change: the pattern never looks behind.
-//  4. Special tokens hold no white space (--special refuses it; GPT-2's one is
-//     <|endoftext|>), so a cut never falls inside one and each side finds the same ones.
+//  4. Special tokens hold no white space (--special refuses it; GPT-2 has only
+//     <|endoftext|>), so a cut never falls inside one, each side finds the same ones, and
+//     the stretches of ordinary text between them are cut at p as the whole is (1-3).
 // subtle: cutting after a run instead is wrong: "x  \ny" splits as "x","  ","\n","y"
 // but "x  \n" alone keeps "  \n" whole. And "a" U+00A0 "  b" may not be cut before the
 // spaces: U+00A0 is \s, and the run splits as U+00A0 ' ', ' b'.

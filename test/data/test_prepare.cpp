@@ -47,6 +47,15 @@ static std::string some_text(size_t n) {
     return s;
 }
 
+// Options for a test: no progress lines, this input (a file or directory), shards into out_dir.
+static PrepareOptions quiet_options(const std::string& input, const std::string& out_dir) {
+    PrepareOptions opt;
+    opt.quiet = true;
+    opt.input = input;
+    opt.out_dir = out_dir;
+    return opt;
+}
+
 static Tokenizer byte_tokenizer() {
     Tokenizer tok;
     tokenizer_load(tok, "byte");
@@ -56,10 +65,7 @@ static Tokenizer byte_tokenizer() {
 TEST_CASE("prepare/prepare") {
     std::string dir = temp_dir("prepare"), input = dir + "/play.txt", text = some_text(5000);
     write_text(input, text);
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = input;
-    opt.out_dir = dir + "/out";
+    PrepareOptions opt = quiet_options(input, dir + "/out");
     opt.shard_tokens = 1000;
     PrepareResult r = prepare(opt, byte_tokenizer());
     CHECK(!r.cached);
@@ -96,10 +102,7 @@ TEST_CASE("prepare/streaming") {
     std::string text = some_text(2500000) + std::string(1200000, 'x') + some_text(300000);
     REQUIRE(text.compare(3700000, 3, "To ") == 0);
     write_text(input, text);
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = input;
-    opt.out_dir = dir;
+    PrepareOptions opt = quiet_options(input, dir);
     opt.shard_tokens = 1500000;
     PrepareResult r = prepare(opt, byte_tokenizer());
     CHECK(r.train.size() == 3);
@@ -124,10 +127,7 @@ TEST_CASE("prepare/gpt2 across chunks") {
     write_text(input, text);
     Tokenizer tok;
     REQUIRE_NOTHROW(tokenizer_load(tok, "gpt2"));  // ../shared/data/gpt2
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = input;
-    opt.out_dir = dir;
+    PrepareOptions opt = quiet_options(input, dir);
     PrepareResult r = prepare(opt, tok);
     // the split rule: the first cut at or after the first val byte
     size_t val_start = text.size() - (size_t)std::llround(0.1 * (double)text.size());
@@ -153,10 +153,7 @@ TEST_CASE("prepare/documents") {
     Tokenizer tok = byte_tokenizer();
     tok.vocab.push_back("<|endoftext|>");
     tok.eot = 256;
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = dir + "/docs";
-    opt.out_dir = dir + "/out";
+    PrepareOptions opt = quiet_options(dir + "/docs", dir + "/out");
     opt.val_fraction = 0;
     PrepareResult r = prepare(opt, tok);
     CHECK(r.val.empty());
@@ -171,10 +168,7 @@ TEST_CASE("prepare/documents") {
 TEST_CASE("prepare/cached") {
     std::string dir = temp_dir("prepare"), input = dir + "/play.txt";
     write_text(input, some_text(3000));
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = input;
-    opt.out_dir = dir;
+    PrepareOptions opt = quiet_options(input, dir);
     opt.shard_tokens = 1000;
     PrepareResult first = prepare(opt, byte_tokenizer());
     CHECK(first.train.size() == 3);
@@ -235,10 +229,7 @@ TEST_CASE("prepare/prepare_main") {
 TEST_CASE("prepare/tinyshakespeare") {
     // the default corpus (no -i) end to end: 1115394 bytes -> as many byte tokens, 90/10
     std::string dir = temp_dir("prepare");
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.out_dir = dir;
-    PrepareResult r = prepare(opt, byte_tokenizer());
+    PrepareResult r = prepare(quiet_options("", dir), byte_tokenizer());
     REQUIRE(r.train.size() == 1);
     REQUIRE(r.val.size() == 1);
     CHECK(r.train[0] == dir + "/tinyshakespeare_train_000000.bin");
