@@ -103,8 +103,8 @@ size_t pretokenize_next_cut(const char* s, size_t n, size_t from) {
     return n;
 }
 
-size_t pretokenize_last_cut(const char* s, size_t n) {
-    for (size_t p = n; p-- > 1;)
+size_t pretokenize_last_cut(const char* s, size_t n, size_t from) {
+    for (size_t p = n; p-- > from;)
         if (is_cut(s, n, p)) return p;
     return 0;
 }
@@ -125,7 +125,11 @@ void pretokenize_read_chunks(FILE* in, const std::string& name, size_t block_byt
         text.resize(carried + got);
         if (std::ferror(in)) throw Error(name + ": read error");
         eof = got < want;  // fread returns short only at the end (or on an error)
-        size_t cut = eof ? text.size() : pretokenize_last_cut(text.data(), text.size());
+        // subtle: the carried text (after the last cut found) holds no cut, except maybe in its
+        // last 3 bytes, whose character the new block may complete; searching from there keeps
+        // a long stretch of text without white space linear, not quadratic
+        size_t from = carried > 3 ? carried - 3 : 0;
+        size_t cut = eof ? text.size() : pretokenize_last_cut(text.data(), text.size(), from);
         if (cut == 0) continue;  // no cut yet (or nothing at all): read on
         std::string rest = text.substr(cut);
         text.resize(cut);

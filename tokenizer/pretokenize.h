@@ -54,10 +54,10 @@ void pretokenize_specials(const char* s, size_t n, const std::vector<std::string
 
 // The first cut p in [from, n), or n if there is none.
 size_t pretokenize_next_cut(const char* s, size_t n, size_t from);
-// The last cut p in s[0..n), or 0 if there is none. A cut only looks at the characters at
+// The last cut p in [from, n), or 0 if there is none. A cut only looks at the characters at
 // p and before it, and a character cut off by n is not \s (unicode.h), so a cut of a prefix
 // of a stream is a cut of the whole stream.
-size_t pretokenize_last_cut(const char* s, size_t n);
+size_t pretokenize_last_cut(const char* s, size_t n, size_t from);
 
 // Reads `in` to its end, block_bytes at a time, and hands take() all its text, in order, in
 // non-empty chunks that end at cuts (the last one at the end of the stream): encoding the

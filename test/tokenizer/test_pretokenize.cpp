@@ -97,10 +97,12 @@ TEST_CASE("pretokenize/next_cut") {
     CHECK(all_cuts(s) == Cuts{3, 7, 15, 22});
     CHECK(pretokenize_next_cut(s.data(), s.size(), 8) == 15);           // not inside "\n  " nor U+00A0 + ' '
     CHECK(pretokenize_next_cut(s.data(), s.size(), 23) == s.size());   // none left
-    CHECK(pretokenize_last_cut(s.data(), s.size()) == 22);
-    CHECK(pretokenize_last_cut(s.data(), 24) == 15);  // U+3000 cut off after 2 bytes is no \s (yet)
-    CHECK(pretokenize_last_cut(s.data(), 3) == 0);    // "one": no white space
-    CHECK(pretokenize_last_cut(s.data(), 4) == 3);
+    CHECK(pretokenize_last_cut(s.data(), s.size(), 0) == 22);
+    CHECK(pretokenize_last_cut(s.data(), 24, 0) == 15);  // U+3000 cut off after 2 bytes is no \s (yet)
+    CHECK(pretokenize_last_cut(s.data(), 3, 0) == 0);    // "one": no white space
+    CHECK(pretokenize_last_cut(s.data(), 4, 0) == 3);
+    CHECK(pretokenize_last_cut(s.data(), s.size(), 16) == 22);
+    CHECK(pretokenize_last_cut(s.data(), 20, 16) == 0);  // none in [16, 20)
     CHECK(all_cuts("  \n x") == Cuts{});               // white space from the start: nothing before it
     CHECK(all_cuts("a\r\nb\tc") == Cuts{1, 4});
     // the character before p, decoded as the forward reader does: U+2003 (E2 80 83) is \s,
