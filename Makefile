@@ -48,12 +48,13 @@ bench:
 # installs Eigen and doctest when run as root, otherwise says which command to run; checks $(CXX) has OpenMP
 deps:
 	@sh dev/deps.sh "$(CXX)" "$(NO_OMP)"
-# Tiny Shakespeare into cache/, SHA-256 checked (make run does this when there is no local copy)
-TS_URL := https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt
-TS_SHA := 86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed
+# Tiny Shakespeare into cache/, SHA-256 checked (make run does this when there is no local copy);
+# the URL and hash are read from data/corpus.h, their one copy
+TS_URL := $(shell sed -n 's/^constexpr const char\* TINYSHAKESPEARE_URL = "\(.*\)";$$/\1/p' data/corpus.h)
+TS_SHA := $(shell sed -n 's/^constexpr const char\* TINYSHAKESPEARE_SHA256 = "\(.*\)";$$/\1/p' data/corpus.h)
 data: cache/tinyshakespeare.txt
 cache/tinyshakespeare.txt:
-	@mkdir -p cache && curl -fsSL -o $@.tmp $(TS_URL) && echo "$(TS_SHA)  $@.tmp" | sha256sum -c --quiet && mv $@.tmp $@ || { rm -f $@.tmp; echo "error: could not download and verify $(TS_URL); copy that file to $@ or set SCRATCHGPT_DATA=/path/to/input.txt" >&2; exit 1; }
+	@$(if $(TS_URL),,$(error data/corpus.h: TINYSHAKESPEARE_URL not found, the data target reads it))$(if $(TS_SHA),,$(error data/corpus.h: TINYSHAKESPEARE_SHA256 not found))mkdir -p cache && curl -fsSL -o $@.tmp $(TS_URL) && echo "$(TS_SHA)  $@.tmp" | sha256sum -c --quiet && mv $@.tmp $@ || { rm -f $@.tmp; echo "error: could not download and verify $(TS_URL); copy that file to $@ or set SCRATCHGPT_DATA=/path/to/input.txt" >&2; exit 1; }
 # the README's main command: build, find the corpus ($$SCRATCHGPT_DATA, ../shared/data/, else download),
 # learn a BPE vocabulary and tokenize into out/ (both cached), train the default model (~5 min), sample.
 CORPUS    := $(or $(SCRATCHGPT_DATA),$(wildcard ../shared/data/tinyshakespeare.txt),cache/tinyshakespeare.txt)

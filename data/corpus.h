@@ -6,8 +6,9 @@
 #pragma once
 #include <string>
 
-constexpr const char* TINYSHAKESPEARE_URL =
-    "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt";
+// The one copy of where the corpus comes from and its hash: the Makefile's `data` target reads
+// both lines with sed (TS_URL, TS_SHA), so keep each on one line, in this form.
+constexpr const char* TINYSHAKESPEARE_URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt";
 constexpr const char* TINYSHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed";
 
 // The path of the first copy found; throws Error saying how to get one if there is none

@@ -11,14 +11,15 @@
 #include <glob.h>      // glob: stale shards to remove
 #include <sys/stat.h>  // stat: sizes, mtimes, directories
 #include <algorithm>   // sort
-#include <memory>      // make_shared: the options a Command owns
+#include <memory>      // make_shared: the options a Command owns; unique_ptr: the input file
 
 #include "data/common/files.h"  // Error, UsageError, AtomicFile, make_dir, read_file
 #include "data/common/flags.h"  // Command, flag: the command line
 #include "data/corpus.h"         // corpus_path: the default input
 #include "data/shard.h"          // write_shard, read_shard_header
+#include "tokenizer/pretokenize.h"  // pretokenize_read_chunks, pretokenize_next_cut: where text may be cut
 
-static const size_t CHUNK_BYTES = 1 << 20;  // text read and tokenized per chunk
+static const size_t CHUNK_BYTES = 1 << 20;  // text read and tokenized per chunk (about)
 static const size_t ROUND_CHUNKS = 16;      // chunks tokenized in parallel per round
 
 // ----------------------------------------------------------------------------
@@ -93,29 +94,6 @@ static void remove_old_shards(const std::string& prefix) {
             for (size_t i = 0; i < g.gl_pathc; i++) std::remove(g.gl_pathv[i]);
         globfree(&g);
     }
-}
-
-// ----------------------------------------------------------------------------
-// chunking: where text may be cut without changing its tokens
-
-static bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-// subtle: with GPT-2's pre-tokenizer regex no piece ends in whitespace, and a whitespace run is
-// split the same way wherever it starts, so cutting just before a run gives the same tokens as
-// the whole text. The byte before must be ASCII: the last byte of a Unicode space (U+00A0 is
-// C2 A0) would put the cut inside a run. (GPT-4's regex differs: its punctuation pieces swallow
-// trailing newlines.) tokenizer/pretokenize.h's pretokenize_safe_split is a stricter rule.
-static bool is_cut(const std::string& text, size_t p) {
-    unsigned char before = p > 0 ? (unsigned char)text[p - 1] : 0;
-    return p == 0 || (is_space(text[p]) && before < 0x80 && !is_space((char)before));
-}
-
-size_t prepare_chunk_end(const std::string& text, size_t n) {
-    for (size_t p = n; p-- > 1;)
-        if (is_cut(text, p)) return p;
-    for (size_t p = n; p-- > 1;)  // one long word: at least never split a UTF-8 character
-        if (((unsigned char)text[p] & 0xC0) != 0x80) return p;
-    return n;
 }
 
 // ----------------------------------------------------------------------------
@@ -261,7 +239,8 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
     remove_old_shards(prefix);
     auto t0 = std::chrono::steady_clock::now();
 
-    // stream: chunks of at most CHUNK_BYTES, cut where tokens cannot straddle the cut
+    // stream: chunks of about CHUNK_BYTES, cut where the tokens are those of the whole text
+    // (pretokenize.h's rule), so the shards do not depend on where the chunks end
     ShardWriter writers[2];
     writers[TRAIN].prefix = prefix + "_train_";
     writers[VAL].prefix = prefix + "_val_";
@@ -275,31 +254,22 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
         doc_start = false;
         if (round.size() == ROUND_CHUNKS) encode_round(round, tok, writers, opt.shard_tokens, opt.quiet);
     };
-    std::vector<char> block(CHUNK_BYTES);
     for (const InputFile& in : inputs) {
-        FILE* f = open_or_fail(in.path, "rb");
-        std::string text;  // carried over from the last block, then this block
-        bool doc_start = true, eof = false;
-        while (!eof) {
-            size_t want = CHUNK_BYTES - std::min(text.size(), CHUNK_BYTES / 2);
-            size_t got = std::fread(block.data(), 1, want, f);
-            if (std::ferror(f)) { std::fclose(f); throw Error(in.path + ": read error"); }
-            eof = got < want;
-            text.append(block.data(), got);
-            size_t end = eof ? text.size() : prepare_chunk_end(text, text.size());
-            if (split == TRAIN && pos + end > val_start) {  // the split falls here: at the first cut after it
-                size_t q = val_start > pos ? val_start - pos : 0;
-                while (q < end && !is_cut(text, q)) q++;
+        std::unique_ptr<FILE, int (*)(FILE*)> f(open_or_fail(in.path, "rb"), std::fclose);  // closed on a throw too
+        bool doc_start = true;
+        pretokenize_read_chunks(f.get(), in.path, CHUNK_BYTES, [&](std::string& text) {
+            size_t end = text.size();
+            if (split == TRAIN && pos + end > val_start) {
+                // the split rule: the first cut at or after val_start (the chunk's end if none)
+                size_t q = val_start > pos ? pretokenize_next_cut(text.data(), end, val_start - pos) : 0;
                 emit(text.substr(0, q), TRAIN, doc_start);
                 split = VAL;
-                emit(text.substr(q, end - q), VAL, doc_start);
+                emit(text.substr(q), VAL, doc_start);
             } else {
-                emit(text.substr(0, end), split, doc_start);
+                emit(std::move(text), split, doc_start);
             }
-            text.erase(0, end);
             pos += end;
-        }
-        std::fclose(f);
+        });
     }
     encode_round(round, tok, writers, opt.shard_tokens, opt.quiet);
     for (ShardWriter& w : writers) flush(w, tok, opt.shard_tokens, 1, opt.quiet);

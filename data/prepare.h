@@ -2,10 +2,12 @@
 // Tokenizes a text file or a directory of them with a chosen tokenizer into NAME_val_NNNNNN.bin and
 // NAME_train_NNNNNN.bin (llm.c's naming), each at most --shard-tokens tokens, written atomically.
 // Streaming: the text is read in 1 MB chunks, a round of chunks is tokenized in parallel (OpenMP),
-// so memory stays bounded by one shard plus one round, whatever the corpus size.
+// so memory stays bounded by one shard plus one round, whatever the corpus size (a chunk grows
+// past 1 MB only where the text has no white space for that long).
 // Each file is a document and starts with <|endoftext|> when the tokenizer has one (as llm.c's
 // fineweb.py does); a literal "<|endoftext|>" in the text becomes that token too.
-// The validation split is the last --val-fraction of the text bytes, as nanoGPT's shakespeare_char.
+// The validation split is the last --val-fraction of the text bytes (as nanoGPT's shakespeare_char),
+// from the first cut (tokenizer/pretokenize.h) at or after that byte: the split rule.
 // A run whose inputs and settings match the manifest NAME.prepare of a finished run is skipped.
 #pragma once
 #include <cstddef>
@@ -36,7 +38,3 @@ PrepareResult prepare(const PrepareOptions& opt, const Tokenizer& tok);
 // `./train prepare -i INPUT -o OUTDIR ...`: its flags and what runs them (data/common/flags.h).
 struct Command;
 Command prepare_command();
-
-// Where a chunk may end: the last p in (0, n) that starts a whitespace run (text[p] is an ASCII
-// space and text[p-1] an ASCII non-space), else the last UTF-8 character start, else n. For tests.
-size_t prepare_chunk_end(const std::string& text, size_t n);

@@ -1,54 +1,34 @@
 // bpe_train.cpp: counting words, then merges with incremental pair counts. See bpe_train.h.
 #include "tokenizer/bpe_train.h"
 
-#include <algorithm>  // std::min, std::max
 #include <chrono>   // progress timing
-#include <cstdio>   // fprintf
+#include <cstdio>   // fprintf, FILE
+#include <memory>   // std::unique_ptr: the file
 #include <queue>    // std::priority_queue
-#include <string_view>
 
-#include "data/common/files.h"  // Error, open_or_fail, file_size
-#include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_last_safe_split
+#include "data/common/files.h"  // Error, open_or_fail
+#include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_specials, pretokenize_read_chunks
 
 // ----------------------------------------------------------------------------
 // counting the pieces of the corpus
 
 void bpe_count_words(const char* s, size_t n, const std::vector<std::string>& specials, WordCounts& counts) {
-    std::string_view text(s, n);
-    size_t i = 0;
-    while (i < n) {
-        // ordinary text runs up to the earliest special token
-        size_t stop = n, skip = 0;
-        for (const std::string& sp : specials) {
-            size_t p = text.find(sp, i);
-            if (p < stop) { stop = p; skip = sp.size(); }
-        }
-        while (i < stop) {
-            size_t e = pretokenize_piece_end(s, stop, i);
-            counts[std::string(s + i, e - i)]++;
+    auto count_pieces = [&](const char* text, size_t len) {
+        for (size_t i = 0; i < len;) {
+            size_t e = pretokenize_piece_end(text, len, i);
+            counts[std::string(text + i, e - i)]++;
             i = e;
         }
-        i = stop + skip;
-    }
+    };
+    pretokenize_specials(s, n, specials, count_pieces, [](size_t) {});  // specials: skipped, not counted
 }
 
 void bpe_count_file(const std::string& path, const std::vector<std::string>& specials, WordCounts& counts) {
-    const size_t BLOCK = (size_t)16 << 20;  // bytes read at a time; memory stays ~2 blocks
-    FILE* f = open_or_fail(path, "rb");
-    std::string buf;  // the carried tail of the last block + the new block
-    std::vector<char> block(std::max(std::min(BLOCK, file_size(path) + 1), (size_t)1 << 16));  // small files: small buffer
-    while (true) {
-        size_t got = std::fread(block.data(), 1, block.size(), f);
-        if (got == 0) break;
-        buf.append(block.data(), got);
-        size_t cut = pretokenize_last_safe_split(buf.data(), buf.size());  // 0 if no safe point yet
-        bpe_count_words(buf.data(), cut, specials, counts);
-        buf.erase(0, cut);
-    }
-    bool bad = std::ferror(f);
-    std::fclose(f);
-    if (bad) throw Error(path + ": read error");
-    bpe_count_words(buf.data(), buf.size(), specials, counts);
+    const size_t BLOCK = (size_t)16 << 20;  // bytes read at a time; memory stays ~1 block
+    std::unique_ptr<FILE, int (*)(FILE*)> f(open_or_fail(path, "rb"), std::fclose);  // closed on a throw too
+    pretokenize_read_chunks(f.get(), path, BLOCK, [&](std::string& chunk) {
+        bpe_count_words(chunk.data(), chunk.size(), specials, counts);
+    });
 }
 
 // ----------------------------------------------------------------------------

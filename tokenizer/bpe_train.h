@@ -27,7 +27,7 @@ using WordCounts = std::unordered_map<std::string, int64_t>;
 
 // Adds the pieces of s[0..n) to counts; occurrences of the specials are skipped, not split.
 void bpe_count_words(const char* s, size_t n, const std::vector<std::string>& specials, WordCounts& counts);
-// The same for a file of any size, read in blocks cut at safe split points. Throws Error naming it.
+// The same for a file of any size, read in chunks cut by pretokenize.h's rule. Throws Error naming it.
 void bpe_count_file(const std::string& path, const std::vector<std::string>& specials, WordCounts& counts);
 
 // Learns opt.vocab_size - 256 - specials merges (fewer if the words run out of pairs) into tok,

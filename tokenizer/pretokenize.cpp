@@ -1,7 +1,14 @@
-// pretokenize.cpp: GPT-2's split pattern by hand. See pretokenize.h.
+// pretokenize.cpp: GPT-2's split pattern by hand, the cut rule, the chunk reader. See pretokenize.h.
 #include "tokenizer/pretokenize.h"
 
-#include "tokenizer/unicode.h"  // utf8_char, CharClass
+#include <algorithm>    // std::min, std::max
+#include <string_view>  // find in the text, no copy
+
+#include "data/common/errors.h"  // Error
+#include "tokenizer/unicode.h"    // utf8_char, CharClass
+
+// ----------------------------------------------------------------------------
+// the split
 
 // the end of the longest run of characters of class cls starting at j
 static size_t run_end(const char* s, size_t n, size_t j, CharClass cls) {
@@ -49,27 +56,84 @@ size_t pretokenize_piece_end(const char* s, size_t n, size_t i) {
     return last;                        // subtle: the last space goes to the next piece
 }
 
-// p is safe when s[p-2] s[p-1] s[p] = (ASCII non-space) '\n' (non-space). Then the '\n' is a
-// one-character piece both in the whole text and at the end of s[0..p).
-// subtle: a longer run such as "  \n" is not enough: before a word the run splits as "  " + "\n"
-// (\s+(?!\S) backs off), but at the end of a chunk it stays whole.
-static bool is_safe_split(const char* s, size_t n, size_t p) {
-    if (p < 2 || s[p - 1] != '\n') return false;
-    unsigned char before = (unsigned char)s[p - 2];
-    if (before >= 0x80 || unicode_class(before) == CHAR_SPACE) return false;
-    CharClass c;
-    utf8_char(s + p, n - p, &c);
-    return c != CHAR_SPACE;
+void pretokenize_specials(const char* s, size_t n, const std::vector<std::string>& specials,
+                          const std::function<void(const char* text, size_t len)>& text,
+                          const std::function<void(size_t k)>& special) {
+    std::string_view all(s, n);
+    size_t i = 0;
+    while (true) {
+        // the earliest special token at or after i (the longest on a tie)
+        size_t best = n, best_len = 0, best_k = 0;
+        for (size_t k = 0; k < specials.size(); k++) {
+            size_t p = all.find(specials[k], i);
+            if (p < best || (p == best && p != n && specials[k].size() > best_len)) {
+                best = p;
+                best_len = specials[k].size();
+                best_k = k;
+            }
+        }
+        text(s + i, best - i);
+        if (best == n) return;
+        special(best_k);
+        i = best + best_len;
+    }
 }
 
-size_t pretokenize_safe_split(const char* s, size_t n, size_t from) {
+// ----------------------------------------------------------------------------
+// cuts
+
+// The rule of pretokenize.h: the character at p is \s and the one before it is not.
+static bool is_cut(const char* s, size_t n, size_t p) {
+    if (p == 0 || p >= n) return false;
+    CharClass at;
+    utf8_char(s + p, n - p, &at);  // a continuation byte is "other": p then starts no character
+    if (at != CHAR_SPACE) return false;
+    // The character before p ends at p-1 (the one at p starts with no continuation byte), so
+    // it is \s only if the last k bytes before p decode as one \s character of k bytes.
+    for (size_t k = 1; k <= 4 && k <= p; k++) {
+        CharClass before;
+        if ((size_t)utf8_char(s + p - k, k, &before) == k && before == CHAR_SPACE) return false;
+    }
+    return true;
+}
+
+size_t pretokenize_next_cut(const char* s, size_t n, size_t from) {
     for (size_t p = from; p < n; p++)
-        if (is_safe_split(s, n, p)) return p;
+        if (is_cut(s, n, p)) return p;
     return n;
 }
 
-size_t pretokenize_last_safe_split(const char* s, size_t n) {
-    for (size_t p = n < 4 ? 0 : n - 4; p >= 2; p--)
-        if (is_safe_split(s, n, p)) return p;
+size_t pretokenize_last_cut(const char* s, size_t n, size_t from) {
+    for (size_t p = n; p-- > from;)
+        if (is_cut(s, n, p)) return p;
     return 0;
+}
+
+// ----------------------------------------------------------------------------
+// reading a stream in chunks that end at cuts
+
+void pretokenize_read_chunks(FILE* in, const std::string& name, size_t block_bytes,
+                             const std::function<void(std::string& chunk)>& take) {
+    block_bytes = std::max(block_bytes, (size_t)1);
+    std::string text;  // the text carried from the last block (after its last cut), then the new block
+    bool eof = false;
+    while (!eof) {
+        // at least half a block of new text, and no more than keeps the text at one block
+        size_t carried = text.size(), want = block_bytes - std::min(carried, block_bytes / 2);
+        text.resize(carried + want);
+        size_t got = std::fread(&text[carried], 1, want, in);
+        text.resize(carried + got);
+        if (std::ferror(in)) throw Error(name + ": read error");
+        eof = got < want;  // fread returns short only at the end (or on an error)
+        // subtle: the carried text (after the last cut found) holds no cut, except maybe in its
+        // last 3 bytes, whose character the new block may complete; searching from there keeps
+        // a long stretch of text without white space linear, not quadratic
+        size_t from = carried > 3 ? carried - 3 : 0;
+        size_t cut = eof ? text.size() : pretokenize_last_cut(text.data(), text.size(), from);
+        if (cut == 0) continue;  // no cut yet (or nothing at all): read on
+        std::string rest = text.substr(cut);
+        text.resize(cut);
+        take(text);
+        text = std::move(rest);
+    }
 }

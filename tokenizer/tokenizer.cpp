@@ -5,7 +5,7 @@
 
 #include "data/common/files.h"  // Error
 #include "tokenizer/bpe.h"            // bpe_encode_ordinary, PieceCache
-#include "tokenizer/pretokenize.h"    // pretokenize_safe_split, pretokenize_last_safe_split
+#include "tokenizer/pretokenize.h"    // pretokenize_specials, pretokenize_next_cut, pretokenize_read_chunks
 #include "tokenizer/vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
 #include "tokenizer/vocab_io.h"       // vocab_load_file
 
@@ -78,22 +78,12 @@ std::string tokenizer_spec_for(const std::string& spec, int model_vocab) {
 // Appends the ids of s[0..n): ordinary text between special tokens (when allowed), which become their ids.
 static void encode_span(const Tokenizer& tok, const char* s, size_t n, bool allow_special, PieceCache& cache,
                         std::vector<int>& out) {
-    size_t i = 0;
-    while (allow_special && i < n) {
-        // the earliest special token at or after i (the longest on a tie)
-        size_t best = n, best_len = 0;
-        int best_id = -1;
-        for (int id : tok.specials) {
-            const std::string& sp = tok.vocab[id];
-            size_t p = std::string_view(s, n).find(sp, i);
-            if (p < best || (p == best && p != n && sp.size() > best_len)) { best = p; best_len = sp.size(); best_id = id; }
-        }
-        if (best_id < 0) break;
-        bpe_encode_ordinary(tok, s + i, best - i, cache, out);
-        out.push_back(best_id);
-        i = best + best_len;
-    }
-    bpe_encode_ordinary(tok, s + i, n - i, cache, out);
+    std::vector<std::string> specials;  // none: "<|endoftext|>" is plain text
+    if (allow_special)
+        for (int id : tok.specials) specials.push_back(tok.vocab[id]);
+    pretokenize_specials(
+        s, n, specials, [&](const char* text, size_t len) { bpe_encode_ordinary(tok, text, len, cache, out); },
+        [&](size_t k) { out.push_back(tok.specials[k]); });
 }
 
 std::vector<int> tokenizer_encode(const Tokenizer& tok, const std::string& text, bool allow_special) {
@@ -105,13 +95,12 @@ std::vector<int> tokenizer_encode(const Tokenizer& tok, const std::string& text,
 
 std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::string& text, bool allow_special,
                                            size_t chunk_bytes) {
-    // chunk c is text[cuts[c], cuts[c+1]); each cut is a safe split point, so no piece
-    // (and no special token, which holds no newline) straddles two chunks
+    // chunk c is text[cuts[c], cuts[c+1]), cut by pretokenize.h's rule: the chunks encode as the whole
     if (chunk_bytes == 0) chunk_bytes = std::min(std::max(text.size() / 64, (size_t)64 << 10), (size_t)4 << 20);
     std::vector<size_t> cuts = {0};
     while (cuts.back() < text.size()) {
         size_t want = cuts.back() + chunk_bytes;
-        cuts.push_back(want >= text.size() ? text.size() : pretokenize_safe_split(text.data(), text.size(), want));
+        cuts.push_back(want >= text.size() ? text.size() : pretokenize_next_cut(text.data(), text.size(), want));
     }
     long C = (long)cuts.size() - 1;
     if (C <= 1) return tokenizer_encode(tok, text, allow_special);  // no threads to wake for one chunk
@@ -130,18 +119,9 @@ std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::stri
 
 void tokenizer_encode_stream(const Tokenizer& tok, FILE* in, const std::string& name, bool allow_special,
                              const std::function<void(const std::vector<int>&)>& emit, size_t block_bytes) {
-    std::string buf;  // the carried tail of the last block + the new block
-    std::vector<char> block(block_bytes ? block_bytes : 1);
-    size_t got;
-    while ((got = std::fread(block.data(), 1, block.size(), in)) > 0) {
-        buf.append(block.data(), got);
-        size_t cut = pretokenize_last_safe_split(buf.data(), buf.size());  // 0: no safe point yet, read on
-        if (cut == 0) continue;
-        emit(tokenizer_encode_parallel(tok, buf.substr(0, cut), allow_special));
-        buf.erase(0, cut);
-    }
-    if (std::ferror(in)) throw Error(name + ": read error");
-    emit(tokenizer_encode_parallel(tok, buf, allow_special));
+    pretokenize_read_chunks(in, name, block_bytes, [&](std::string& chunk) {
+        emit(tokenizer_encode_parallel(tok, chunk, allow_special));
+    });
 }
 
 std::string tokenizer_decode(const Tokenizer& tok, const int* ids, size_t n) {

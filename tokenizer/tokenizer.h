@@ -41,13 +41,13 @@ int tokenizer_vocab_size(const Tokenizer& tok);
 // (tiktoken's allowed_special="all"); otherwise it is encoded as the plain text it is.
 std::vector<int> tokenizer_encode(const Tokenizer& tok, const std::string& text, bool allow_special = false);
 // The same ids as tokenizer_encode, computed by all OpenMP threads: the text is cut at
-// pretokenize_safe_split points about chunk_bytes apart (0: text/64, within 64 KB..4 MB) and the
+// pretokenize_next_cut points about chunk_bytes apart (0: text/64, within 64 KB..4 MB) and the
 // chunks are encoded in parallel, one piece cache per thread. For large texts (data preparation).
 std::vector<int> tokenizer_encode_parallel(const Tokenizer& tok, const std::string& text, bool allow_special = false,
                                            size_t chunk_bytes = 0);
-// Encodes a stream of any size, block_bytes at a time: each block is encoded (in parallel) up to its
-// last safe split point and the rest is carried into the next, so the ids handed to emit, in order,
-// are exactly tokenizer_encode of the whole stream. name is for error messages. Throws Error on a read error.
+// Encodes a stream of any size, block_bytes at a time: each chunk of pretokenize_read_chunks is
+// encoded in parallel, so the ids handed to emit, in order, are exactly tokenizer_encode of the
+// whole stream. name is for error messages. Throws Error on a read error.
 void tokenizer_encode_stream(const Tokenizer& tok, FILE* in, const std::string& name, bool allow_special,
                              const std::function<void(const std::vector<int>&)>& emit,
                              size_t block_bytes = (size_t)8 << 20);

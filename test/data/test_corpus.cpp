@@ -1,4 +1,5 @@
-// test_corpus.cpp: finding Tiny Shakespeare (data/corpus.h): $SCRATCHGPT_DATA first, then ../shared/data.
+// test_corpus.cpp: finding Tiny Shakespeare (data/corpus.h): $SCRATCHGPT_DATA first, then ../shared/data;
+// and its URL and SHA-256, whose one copy the Makefile's `data` target reads out of corpus.h.
 #include <doctest.h>
 
 #include <cstdlib>  // setenv, unsetenv
@@ -6,7 +7,8 @@
 
 #include "data/corpus.h"
 #include "data/common/files.h"
-#include "test/check.h"  // temp_dir
+#include "test/check.h"   // temp_dir
+#include "test/sha256.h"  // sha256_hex
 
 // Sets or clears $SCRATCHGPT_DATA for one scope, then puts the old value back.
 struct ScopedDataEnv {
@@ -50,4 +52,15 @@ TEST_CASE("corpus/corpus_path") {
         CHECK(corpus_path() == "../shared/data/tinyshakespeare.txt");
         CHECK(file_size(corpus_path()) == 1115394);
     }
+}
+
+TEST_CASE("corpus/url and sha256") {
+    // the hash is the copy's beside every clone (written from FIPS 180-4, test/sha256.h)
+    CHECK(sha256_hex(read_file("../shared/data/tinyshakespeare.txt")) == TINYSHAKESPEARE_SHA256);
+    // the Makefile's sed patterns (TS_URL, TS_SHA) match whole lines of this form
+    std::string header = read_file("data/corpus.h");
+    CHECK(header.find(std::string("\nconstexpr const char* TINYSHAKESPEARE_URL = \"") + TINYSHAKESPEARE_URL + "\";\n") !=
+          std::string::npos);
+    CHECK(header.find(std::string("\nconstexpr const char* TINYSHAKESPEARE_SHA256 = \"") + TINYSHAKESPEARE_SHA256 +
+                      "\";\n") != std::string::npos);
 }

@@ -1,8 +1,9 @@
 // test_prepare.cpp: `./train prepare` (data/prepare.h): text -> shards, checked token by token
 // against the text (byte tokenizer), the 90/10 split, shard bounds, documents and <|endoftext|>,
-// streaming over chunk boundaries, the cache, the command line, and Tiny Shakespeare end to end.
+// streaming over chunk boundaries (GPT-2 ids on adversarial text equal to encoding it whole), the cache, the command line, and Tiny Shakespeare end to end.
 #include <doctest.h>
 
+#include <cmath>  // llround
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "data/prepare.h"
 #include "data/common/flags.h"  // Command, flags_parse: the subcommand as ./train runs it
 #include "data/common/files.h"
+#include "tokenizer/pretokenize.h"  // pretokenize_next_cut: the split rule
 #include "test/check.h"  // temp_dir
 
 static void write_text(const std::string& path, const std::string& text) {
@@ -18,15 +20,22 @@ static void write_text(const std::string& path, const std::string& text) {
     f.commit();
 }
 
-// The tokens of shards one after the other, as a string of bytes (byte tokenizer: token = byte).
-static std::string shard_text(const std::vector<std::string>& paths) {
-    std::string out;
+// The tokens of shards one after the other.
+static std::vector<int> shard_ids(const std::vector<std::string>& paths) {
+    std::vector<int> out;
     for (const std::string& p : paths) {
         std::string raw = read_file(p);
         ShardHeader h = read_shard_header(p);
         const uint16_t* t = (const uint16_t*)(raw.data() + SHARD_HEADER_BYTES);
-        for (size_t i = 0; i < h.num_tokens; i++) out += t[i] == 256 ? std::string("<EOT>") : std::string(1, (char)t[i]);
+        out.insert(out.end(), t, t + h.num_tokens);
     }
+    return out;
+}
+
+// The same as a string of bytes (byte tokenizer: token = byte; 256 = <|endoftext|>).
+static std::string shard_text(const std::vector<std::string>& paths) {
+    std::string out;
+    for (int t : shard_ids(paths)) out += t == 256 ? std::string("<EOT>") : std::string(1, (char)t);
     return out;
 }
 
@@ -39,31 +48,25 @@ static std::string some_text(size_t n) {
     return s;
 }
 
+// Options for a test: no progress lines, this input (a file or directory), shards into out_dir.
+static PrepareOptions quiet_options(const std::string& input, const std::string& out_dir) {
+    PrepareOptions opt;
+    opt.quiet = true;
+    opt.input = input;
+    opt.out_dir = out_dir;
+    return opt;
+}
+
 static Tokenizer byte_tokenizer() {
     Tokenizer tok;
     tokenizer_load(tok, "byte");
     return tok;
 }
 
-TEST_CASE("prepare/prepare_chunk_end") {
-    // just before a whitespace run that follows a non-space: the last such point
-    CHECK(prepare_chunk_end("ab cd", 5) == 2);
-    CHECK(prepare_chunk_end("ab cd\n\nef", 9) == 5);
-    CHECK(prepare_chunk_end("ab  ", 4) == 2);
-    CHECK(prepare_chunk_end("a b\xC2\xA0 c", 7) == 1);  // not inside the run U+00A0 + space
-    // no whitespace: the last UTF-8 character start (never inside "é" = C3 A9)
-    CHECK(prepare_chunk_end("abc\xC3\xA9", 5) == 3);
-    CHECK(prepare_chunk_end("abcd", 4) == 3);
-    CHECK(prepare_chunk_end("a", 1) == 1);
-}
-
 TEST_CASE("prepare/prepare") {
     std::string dir = temp_dir("prepare"), input = dir + "/play.txt", text = some_text(5000);
     write_text(input, text);
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = input;
-    opt.out_dir = dir + "/out";
+    PrepareOptions opt = quiet_options(input, dir + "/out");
     opt.shard_tokens = 1000;
     PrepareResult r = prepare(opt, byte_tokenizer());
     CHECK(!r.cached);
@@ -92,23 +95,50 @@ TEST_CASE("prepare/prepare") {
 }
 
 TEST_CASE("prepare/streaming") {
-    // 2.5 MB (chunks of 1 MB, cut mid-text) and a 1.2 MB line without any whitespace: nothing is
-    // lost or repeated at a chunk boundary; the split lands at the first chunk end or cut after 90%,
-    // here the end of the chunk that holds byte 3600000, inside the long line
+    // 2.5 MB (chunks of 1 MB, cut mid-text) and a 1.2 MB line without any white space: nothing is
+    // lost or repeated at a chunk boundary, and no chunk ends inside the long line, which holds
+    // byte 3600000 where the split would fall; the split rule moves it to the first cut after
+    // the line: the ' ' after the "To" that some_text starts with
     std::string dir = temp_dir("prepare"), input = dir + "/big.txt";
     std::string text = some_text(2500000) + std::string(1200000, 'x') + some_text(300000);
+    REQUIRE(text.compare(3700000, 3, "To ") == 0);
     write_text(input, text);
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = input;
-    opt.out_dir = dir;
+    PrepareOptions opt = quiet_options(input, dir);
     opt.shard_tokens = 1500000;
     PrepareResult r = prepare(opt, byte_tokenizer());
     CHECK(r.train.size() == 3);
     std::string train = shard_text(r.train), val = shard_text(r.val);
     CHECK(train + val == text);
-    CHECK(train.size() >= 3600000);
-    CHECK(train.size() < 3600000 + (1 << 20));
+    CHECK(train.size() == 3700002);
+}
+
+TEST_CASE("prepare/gpt2 across chunks") {
+    // GPT-2's BPE on adversarial text (Unicode spaces, mixed runs, newlines after punctuation,
+    // contractions, long words, invalid UTF-8, <|endoftext|>) over more than one 1 MB chunk:
+    // the shards hold exactly the ids of encoding the train text and the val text whole
+    static const char* parts[] = {"word", " ", "  ", "\n", "\n\n", "\t", " \n ", ".\n", "!\n\n", "'s", "'S",
+                                  "\xc2\xa0", "\xc2\xa0 ", "\xe3\x80\x80", "caf\xc3\xa9", "42", "\xff",
+                                  "\xe3\x80", "<|endoftext|>", "a_long_word_without_any_space_at_all"};
+    std::string text;
+    for (unsigned x = 5; text.size() < 1500000;) {
+        x = x * 1103515245u + 12345u;  // a fixed LCG
+        text += parts[(x >> 16) % 20];
+    }
+    std::string dir = temp_dir("prepare"), input = dir + "/mixed.txt";
+    write_text(input, text);
+    Tokenizer tok;
+    REQUIRE_NOTHROW(tokenizer_load(tok, "gpt2"));  // ../shared/data/gpt2
+    PrepareOptions opt = quiet_options(input, dir);
+    PrepareResult r = prepare(opt, tok);
+    // the split rule: the first cut at or after the first val byte
+    size_t val_start = text.size() - (size_t)std::llround(0.1 * (double)text.size());
+    size_t split = pretokenize_next_cut(text.data(), text.size(), val_start);
+    REQUIRE(split < val_start + 100);
+    std::vector<int> train = {tok.eot}, val = tokenizer_encode(tok, text.substr(split), true);
+    std::vector<int> head = tokenizer_encode(tok, text.substr(0, split), true);
+    train.insert(train.end(), head.begin(), head.end());
+    CHECK(shard_ids(r.train) == train);
+    CHECK(shard_ids(r.val) == val);
 }
 
 TEST_CASE("prepare/documents") {
@@ -124,10 +154,7 @@ TEST_CASE("prepare/documents") {
     Tokenizer tok = byte_tokenizer();
     tok.vocab.push_back("<|endoftext|>");
     tok.eot = 256;
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = dir + "/docs";
-    opt.out_dir = dir + "/out";
+    PrepareOptions opt = quiet_options(dir + "/docs", dir + "/out");
     opt.val_fraction = 0;
     PrepareResult r = prepare(opt, tok);
     CHECK(r.val.empty());
@@ -142,10 +169,7 @@ TEST_CASE("prepare/documents") {
 TEST_CASE("prepare/cached") {
     std::string dir = temp_dir("prepare"), input = dir + "/play.txt";
     write_text(input, some_text(3000));
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.input = input;
-    opt.out_dir = dir;
+    PrepareOptions opt = quiet_options(input, dir);
     opt.shard_tokens = 1000;
     PrepareResult first = prepare(opt, byte_tokenizer());
     CHECK(first.train.size() == 3);
@@ -202,10 +226,7 @@ TEST_CASE("prepare/prepare_main") {
 TEST_CASE("prepare/tinyshakespeare") {
     // the default corpus (no -i) end to end: 1115394 bytes -> as many byte tokens, 90/10
     std::string dir = temp_dir("prepare");
-    PrepareOptions opt;
-    opt.quiet = true;
-    opt.out_dir = dir;
-    PrepareResult r = prepare(opt, byte_tokenizer());
+    PrepareResult r = prepare(quiet_options("", dir), byte_tokenizer());
     REQUIRE(r.train.size() == 1);
     REQUIRE(r.val.size() == 1);
     CHECK(r.train[0] == dir + "/tinyshakespeare_train_000000.bin");
