@@ -202,7 +202,7 @@ static void on_signal(int) { stop_requested = 1; }
 
 // Validation loss, in nats per token and bits per byte; a new best is kept as model_best.bin.
 static void validate(GPT2& model, DataLoader& val, const Tokenizer& tok, const Options& opt, int step,
-                     TrainState& state, FILE* log) {
+                     TrainState& state, File* log) {
     int batches = std::min<int>(opt.val_batches, (int)dataloader_num_batches(val));
     EvalResult r = evaluate(model, val, tok, batches, opt.batch_size, opt.seq_len);
     bool best = r.loss < state.best_val_loss;
@@ -292,7 +292,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     state.argv = args;
     const int start_step = resumed ? resumed->step : 0;
     if (resumed) restore(model, train_loader, *resumed, opt);
-    FILE* log = run_dir_open_log(opt.output_dir, resumed ? start_step : -1);
+    std::unique_ptr<File> log = run_dir_open_log(opt.output_dir, resumed ? start_step : -1);  // none without -o
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
@@ -303,7 +303,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
         bool last_step = step == max_steps;
         if (!(resumed && step == start_step)) {  // a resumed run already validated, sampled and saved here
             if (has_val && opt.val_every > 0 && (step % opt.val_every == 0 || last_step))
-                validate(model, val_loader, tok, opt, step, state, log);
+                validate(model, val_loader, tok, opt, step, state, log.get());
             if (opt.sample_every > 0 && opt.gen_tokens > 0 && ((step > 0 && step % opt.sample_every == 0) || last_step))
                 print_sample(model, tok, opt, step);
             // checkpoints every -n steps, at the end, and when asked to stop
@@ -324,9 +324,8 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
                         std::to_string(r.norm) + " is not finite; stopped, the last checkpoint is untouched");
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         print_step(clock, ms, r, step, max_steps, total_batch, flops_per_token);
-        log_line(log, "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
+        log_line(log.get(), "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
     }
-    if (log) std::fclose(log);
     return 0;
 }
 

@@ -11,7 +11,7 @@
 #include <glob.h>      // glob: stale shards to remove
 #include <sys/stat.h>  // stat: sizes, mtimes, directories
 #include <algorithm>   // sort
-#include <memory>      // make_shared: the options a Command owns; unique_ptr: the input file
+#include <memory>      // make_shared: the options a Command owns
 
 #include "data/common/files.h"  // Error, UsageError, AtomicFile, make_dir, read_file
 #include "data/common/flags.h"  // Command, flag: the command line
@@ -255,7 +255,7 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
         if (round.size() == ROUND_CHUNKS) encode_round(round, tok, writers, opt.shard_tokens, opt.quiet);
     };
     for (const InputFile& in : inputs) {
-        std::unique_ptr<FILE, int (*)(FILE*)> f(open_or_fail(in.path, "rb"), std::fclose);  // closed on a throw too
+        File f(in.path);  // closed on a throw too
         bool doc_start = true;
         pretokenize_read_chunks(f.get(), in.path, CHUNK_BYTES, [&](std::string& text) {
             size_t end = text.size();

@@ -6,7 +6,7 @@
 #include <memory>   // std::unique_ptr: the file
 #include <queue>    // std::priority_queue
 
-#include "data/common/files.h"  // Error, open_or_fail
+#include "data/common/files.h"  // Error, File
 #include "tokenizer/pretokenize.h"    // pretokenize_piece_end, pretokenize_specials, pretokenize_read_chunks
 
 // ----------------------------------------------------------------------------
@@ -25,7 +25,7 @@ void bpe_count_words(const char* s, size_t n, const std::vector<std::string>& sp
 
 void bpe_count_file(const std::string& path, const std::vector<std::string>& specials, WordCounts& counts) {
     const size_t BLOCK = (size_t)16 << 20;  // bytes read at a time; memory stays ~1 block
-    std::unique_ptr<FILE, int (*)(FILE*)> f(open_or_fail(path, "rb"), std::fclose);  // closed on a throw too
+    File f(path);  // closed on a throw too
     pretokenize_read_chunks(f.get(), path, BLOCK, [&](std::string& chunk) {
         bpe_count_words(chunk.data(), chunk.size(), specials, counts);
     });

@@ -9,7 +9,8 @@
 
 static std::string reason() { return std::strerror(errno); }
 
-FILE* open_or_fail(const std::string& path, const char* mode) {
+// fopen that throws Error("path: cannot open (reason)") instead of returning null
+static FILE* open_or_fail(const std::string& path, const char* mode) {
     FILE* f = std::fopen(path.c_str(), mode);
     if (!f) throw Error(path + ": cannot open (" + reason() + ")");
     return f;

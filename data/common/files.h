@@ -38,9 +38,6 @@ private:
 
 // The whole file as bytes; throws Error naming the path if it cannot be read.
 std::string read_file(const std::string& path);
-// fopen that throws Error("path: cannot open (reason)") instead of returning null; the caller
-// fcloses. For files kept open across a run (train.cpp's log); prefer File.
-FILE* open_or_fail(const std::string& path, const char* mode);
 // Size of a file in bytes, or throws.
 size_t file_size(const std::string& path);
 bool file_exists(const std::string& path);

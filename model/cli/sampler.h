@@ -10,9 +10,13 @@ struct SamplerRng {
     uint64_t state;  // any nonzero seed
 };
 
-// A generator whose stream depends on every bit of seed (multiplying by an odd constant is a
-// bijection of 64-bit integers; +1 keeps the state nonzero for seed 0).
-inline SamplerRng sampler_init(uint64_t seed) { return SamplerRng{seed * 0x9E3779B97F4A7C15ULL + 1}; }
+// A generator whose stream depends on every bit of seed: multiplying by an odd constant is a
+// bijection of 64-bit integers. subtle: xorshift's state must never be 0 (it would stay 0); the
+// +1 avoids that for seed 0, and the one seed whose product is 2^64 - 1 takes state 1 instead.
+inline SamplerRng sampler_init(uint64_t seed) {
+    const uint64_t state = seed * 0x9E3779B97F4A7C15ULL + 1;
+    return SamplerRng{state != 0 ? state : 1};
+}
 // uniform float in [0,1)
 float sampler_random(SamplerRng& rng);
 // logits (Vp) of one position: only the first V count.

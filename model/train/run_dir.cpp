@@ -5,7 +5,7 @@
 #include <cstdio>   // remove, sscanf
 #include <vector>
 
-#include "data/common/files.h"        // AtomicFile, make_dir, open_or_fail, read_file
+#include "data/common/files.h"        // AtomicFile, File, make_dir, read_file
 #include "model/train/checkpoint.h"   // gpt2_save_checkpoint
 
 void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep) {
@@ -40,20 +40,20 @@ static void truncate_log(const std::string& path, int step) {
     f.commit();
 }
 
-FILE* run_dir_open_log(const std::string& dir, int resumed_step) {
+std::unique_ptr<File> run_dir_open_log(const std::string& dir, int resumed_step) {
     if (dir.empty()) return nullptr;
     make_dir(dir);
     const bool resumed = resumed_step >= 0;
     if (resumed) truncate_log(dir + "/main.log", resumed_step);
-    return open_or_fail(dir + "/main.log", resumed ? "a" : "w");
+    return std::make_unique<File>(dir + "/main.log", resumed ? "a" : "w");
 }
 
-void log_line(FILE* log, const char* fmt, ...) {
+void log_line(File* log, const char* fmt, ...) {
     if (!log) return;
     char line[256];
     va_list ap;
     va_start(ap, fmt);
     std::vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (std::fputs(line, log) < 0 || std::fflush(log) != 0) throw Error("main.log: write failed (disk full?)");
+    if (std::fputs(line, log->get()) < 0 || std::fflush(log->get()) != 0) throw Error("main.log: write failed (disk full?)");
 }

@@ -5,9 +5,10 @@
 //   DIR/model_best.bin        the weights of the best validation loss so far (train.cpp)
 // Keeping only the newest K pairs (-nk) and cutting main.log back to a resumed step live here.
 #pragma once
-#include <cstdio>  // FILE
+#include <memory>  // unique_ptr
 #include <string>
 
+#include "data/common/files.h"        // File
 #include "model/gpt2.h"                // GPT2
 #include "model/train/train_state.h"   // TrainState, model_path, state_path, saved_steps
 
@@ -16,8 +17,8 @@
 void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep);
 // Makes DIR and opens DIR/main.log: anew for a fresh run (resumed_step < 0), else for appending
 // after dropping the lines past resumed_step (a crash may have logged steps past the last
-// checkpoint). nullptr when dir is "" (no -o: no log).
-FILE* run_dir_open_log(const std::string& dir, int resumed_step);
+// checkpoint). nullptr when dir is "" (no -o: no log). The file closes when the pointer goes.
+std::unique_ptr<File> run_dir_open_log(const std::string& dir, int resumed_step);
 // Appends one printf-formatted line with a single write, so a crash never leaves half a line.
 // Does nothing when log is nullptr. Throws Error if the write fails (disk full).
-void log_line(FILE* log, const char* fmt, ...);
+void log_line(File* log, const char* fmt, ...);
