@@ -74,3 +74,24 @@ std::string error_of(F f) {
 
 // A fresh empty directory under /tmp for a test's files; never the working directory.
 std::string temp_dir(const char* tag);
+
+// ----------------------------------------------------------------------------
+// inputs from outside the repository: a test whose input is missing FAILS (it never passes
+// having checked nothing), and says which command gets the input
+
+// how to get ../shared's files (Tiny Shakespeare, GPT-2's vocabulary)
+constexpr const char* GET_SHARED =
+    "copy ../shared (data/tinyshakespeare.txt, data/gpt2/) beside the checkout or set $SCRATCHGPT_SHARED; "
+    "`make data` downloads Tiny Shakespeare into cache/";
+// how to get GPT-2's encoder.json + vocab.bpe (the places ./train looks: tokenizer/vocab_gpt2.h gpt2_dir)
+constexpr const char* GET_GPT2_VOCAB =
+    "run `make gpt2-vocab` (downloads them into cache/gpt2/), or copy ../shared/data/gpt2/ beside the checkout";
+
+// Fails the test (REQUIRE) unless `path` exists, naming the path and how_to_get_it.
+inline void require_input(const std::string& path, const char* how_to_get_it) {
+    REQUIRE_MESSAGE(file_exists(path), (path + " is missing; HINT: " + how_to_get_it));
+}
+
+// The directory holding GPT-2's encoder.json + vocab.bpe, found as ./train finds it (gpt2_dir);
+// fails the test through require_input where they are absent.
+std::string require_gpt2_vocab();

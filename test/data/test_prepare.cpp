@@ -9,7 +9,7 @@
 #include "data/dataloader.h"
 #include "data/prepare.h"
 #include "data/common/files.h"
-#include "test/check.h"  // temp_dir
+#include "test/check.h"  // require_input, temp_dir
 
 static void write_text(const std::string& path, const std::string& text) {
     AtomicFile f(path);
@@ -204,6 +204,7 @@ TEST_CASE("prepare/prepare_main") {
 
 TEST_CASE("prepare/tinyshakespeare") {
     // the default corpus (no -i) end to end: 1115394 bytes -> as many byte tokens, 90/10
+    require_input("../shared/data/tinyshakespeare.txt", GET_SHARED);
     std::string dir = temp_dir("prepare");
     PrepareOptions opt;
     opt.quiet = true;
