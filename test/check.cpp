@@ -3,7 +3,26 @@
 
 #include <unistd.h>  // getpid
 
+#include <sstream>  // std::ostringstream
+
 #include "tokenizer/vocab_gpt2.h"  // gpt2_dir
+
+bool check_within(const char* name, const float* got, const float* want, size_t n, double bound, double scale) {
+    double max_abs = 0;
+    size_t bad = n;  // first index out of bounds
+    for (size_t i = 0; i < n; i++) {
+        double d = std::fabs((double)got[i] - (double)want[i]);
+        if (!(d <= bound) && bad == n) bad = i;  // NaN is bad too
+        if (d > max_abs || std::isnan(d)) max_abs = d;
+    }
+    std::ostringstream msg;
+    msg << name << ": n=" << n << " scale=" << scale << " max_abs=" << max_abs
+        << " max_abs/scale=" << (scale > 0 ? max_abs / scale : max_abs) << " bound=" << bound;
+    if (bad != n) msg << "; first bad index " << bad << ": got " << got[bad] << " want " << want[bad];
+    INFO(msg.str());
+    CHECK(bad == n);
+    return bad == n;
+}
 
 std::string temp_dir(const char* tag) {
     static int counter = 0;
