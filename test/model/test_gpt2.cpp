@@ -17,6 +17,9 @@
 #include "test/fixture.h"
 
 #include <algorithm>  // std::max
+#include <cstdint>    // uintptr_t
+#include <memory>     // std::unique_ptr
+#include <set>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -303,26 +306,39 @@ TEST_CASE("gpt2/save_checkpoint writes llm.c's format") {
 // ----------------------------------------------------------------------------
 // dropout: PyTorch's masks cannot be reproduced, so it is tested by its properties
 
-TEST_CASE("gpt2/dropout 0 is no dropout") {
-    // one model for both passes, so that only the training flag differs
+TEST_CASE("gpt2/dropout is off in evaluation, and keeping every element changes nothing") {
+    // subtle: p = 0 returns before the mask (dropout.cpp), so comparing a training pass at p = 0
+    // with an evaluation pass runs the same code twice and could not fail. Instead: (1) in
+    // evaluation, a model with dropout 0.5 gives PyTorch's dropout-free logits, loss and
+    // gradients; (2) a training pass at p = 1e-30 runs the whole mask path (forward and backward,
+    // every site), keeps every element (a coin below 1e-30 has probability 2^-53) and scales by
+    // 1/(1-p), exactly 1.0f: it must equal the evaluation pass bit for bit.
     Reference ref = reference_load("gpt2_v200");
     GPT2 model;
     build_reference_model(model, ref);
+    const int* inputs = ref.fx.i("inputs").data();
+    const int* targets = ref.fx.i("targets").data();
+    const size_t BTVp = (size_t)ref.B * ref.T * ref.config.padded_vocab_size;
     std::vector<float> logits[2], grads[2];
     float loss[2];
     for (int k = 0; k < 2; k++) {
-        model.dropout = 0.0f;
-        model.training = k == 1;  // eval, then a training pass with p = 0
+        model.training = k == 1;
+        model.dropout = k == 0 ? 0.5f : 1e-30f;
         model.dropout_seed = 1234;
-        gpt2_forward(model, ref.fx.i("inputs").data(), ref.fx.i("targets").data(), ref.B, ref.T);
+        gpt2_forward(model, inputs, targets, ref.B, ref.T);
         gpt2_zero_grad(model);
         gpt2_backward(model);
-        logits[k].assign(model.acts.logits, model.acts.logits + (size_t)ref.B * ref.T * ref.config.padded_vocab_size);
+        logits[k].assign(model.acts.logits, model.acts.logits + BTVp);
         grads[k] = model.grads_memory;
         loss[k] = model.mean_loss;
     }
+    // (1) evaluation against PyTorch (the model's own tests' tolerances)
+    check_tensor("eval loss with dropout 0.5", &loss[0], ref.fx.f("loss").data(), 1, TOL_FORWARD);
+    check_tensor("eval dparams with dropout 0.5", grads[0].data(), ref.fx.f("grads").data(), grads[0].size(),
+                 TOL_GRAD);
+    // (2) the mask path with every element kept, bit for bit
     CHECK(loss[0] == loss[1]);
-    CHECK(logits[0] == logits[1]);  // bit for bit
+    CHECK(logits[0] == logits[1]);
     CHECK(grads[0] == grads[1]);
 }
 
@@ -445,20 +461,41 @@ TEST_CASE("gpt2/from scratch follows PyTorch's loss curve") {
 }
 
 TEST_CASE("gpt2/backward does not depend on where the buffers sit") {
-    // two models, same weights and batch, at different heap addresses: bit-identical
-    // gradients (a vectorised reduction that peels unaligned elements would not be)
+    // models with the same weights and batch whose buffers sit at different offsets modulo 64
+    // bytes (a cache line, the widest vector): bit-identical gradients (a vectorised reduction
+    // that peels unaligned elements would not be). The heap decides the offsets, so models are
+    // built, all kept alive, with a growing allocation between them, until every buffer has
+    // been seen at two different offsets; the test fails if the allocator never obliges.
     Reference ref = reference_load("gpt2_v200");
-    std::vector<float> grads[3];
-    std::vector<std::vector<float>> padding;  // moves the second and third models' buffers
-    for (int k = 0; k < 3; k++) {
-        padding.emplace_back(k + 1);
-        GPT2 model;
+    {
+        // subtle: glibc serves large blocks by mmap, always at the same offset in a page, until a
+        // freed mmap block raises its threshold (up to 32 MB); this one (16 MB) moves the models' onto the heap
+        std::vector<float> big(1 << 22);
+        REQUIRE(big.data() != nullptr);  // used, so the allocation is not optimised away
+    }
+    std::vector<std::unique_ptr<GPT2>> models;
+    std::vector<std::vector<float>> padding;  // moves the next model's buffers
+    std::set<uintptr_t> offsets[4];          // params, grads, acts, grads_acts: address % 64
+    auto seen_two = [&] {
+        for (const auto& o : offsets)
+            if (o.size() < 2) return false;
+        return true;
+    };
+    for (int k = 0; k < 16 && !(k >= 2 && seen_two()); k++) {
+        padding.emplace_back(4 * k + 6);  // 24 + 16k bytes
+        models.push_back(std::make_unique<GPT2>());
+        GPT2& model = *models.back();
         build_reference_model(model, ref);
         gpt2_forward(model, ref.fx.i("inputs").data(), ref.fx.i("targets").data(), ref.B, ref.T);
         gpt2_zero_grad(model);
         gpt2_backward(model);
-        grads[k] = model.grads_memory;
+        const float* buffers[4] = {model.params_memory.data(), model.grads_memory.data(), model.acts_memory.data(),
+                                   model.grads_acts_memory.data()};
+        for (int j = 0; j < 4; j++) offsets[j].insert((uintptr_t)buffers[j] % 64);
     }
-    CHECK(grads[0] == grads[1]);
-    CHECK(grads[0] == grads[2]);
+    MESSAGE(models.size() << " models; distinct buffer offsets mod 64 (params, grads, acts, grads_acts): "
+                          << offsets[0].size() << " " << offsets[1].size() << " " << offsets[2].size() << " "
+                          << offsets[3].size());
+    REQUIRE(seen_two());
+    for (size_t k = 1; k < models.size(); k++) CHECK(models[k]->grads_memory == models[0]->grads_memory);
 }
