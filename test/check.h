@@ -90,7 +90,7 @@ constexpr const char* GET_GPT2_VOCAB =
     "run `make gpt2-vocab` (downloads them into cache/gpt2/), or copy ../shared/data/gpt2/ beside the checkout";
 
 // Fails the test (REQUIRE) unless `path` exists, naming the path and how_to_get_it.
-inline void require_input(const std::string& path, const char* how_to_get_it) {
+inline void require_input(const std::string& path, const std::string& how_to_get_it) {
     REQUIRE_MESSAGE(file_exists(path), (path + " is missing; HINT: " + how_to_get_it));
 }
 

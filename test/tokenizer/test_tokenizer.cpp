@@ -43,8 +43,10 @@ static std::string from_hex(const std::string& h) {
 
 struct RefCase { bool allow_special; std::string text, ids; };
 static std::vector<RefCase> reference_cases(std::string* shakespeare_line) {
-    std::ifstream f("test/fixtures/tokenizer_gpt2_reference.txt");
-    REQUIRE_MESSAGE(f.good(), "test/fixtures/tokenizer_gpt2_reference.txt missing; HINT: node dev/tokenizer/gpt2_reference.mjs");
+    const std::string path = "test/fixtures/tokenizer_gpt2_reference.txt";
+    require_input(path, "node dev/tokenizer/gpt2_reference.mjs writes it");
+    std::ifstream f(path);
+    REQUIRE(f.good());
     std::vector<RefCase> out;
     std::string line;
     while (std::getline(f, line)) {
