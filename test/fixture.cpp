@@ -15,8 +15,8 @@ const FixtureTensor& Fixture::get(const std::string& name) const {
 Fixture fixture_load(const std::string& name) {
     Fixture fx;
     fx.path = "test/fixtures/" + name + ".bin";
+    require_input(fx.path, "/usr/bin/python3 dev/reference/" + name + ".py writes it");
     FILE* f = std::fopen(fx.path.c_str(), "rb");
-    INFO(fx.path << " is missing; HINT: /usr/bin/python3 dev/reference/" << name << ".py writes it");
     REQUIRE(f != nullptr);
     int32_t header[256];
     REQUIRE(std::fread(header, sizeof(int32_t), 256, f) == 256);

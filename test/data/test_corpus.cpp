@@ -7,7 +7,7 @@
 
 #include "data/corpus.h"
 #include "data/common/files.h"
-#include "test/check.h"   // temp_dir
+#include "test/check.h"   // require_input, temp_dir
 #include "test/sha256.h"  // sha256_hex
 
 // Sets or clears $SCRATCHGPT_DATA for one scope, then puts the old value back.
@@ -48,7 +48,7 @@ TEST_CASE("corpus/corpus_path") {
     {
         // CI and the tests: the copy beside every clone, through the same lookup
         ScopedDataEnv env(nullptr);
-        REQUIRE(file_exists("../shared/data/tinyshakespeare.txt"));
+        require_input("../shared/data/tinyshakespeare.txt", GET_SHARED);
         CHECK(corpus_path() == "../shared/data/tinyshakespeare.txt");
         CHECK(file_size(corpus_path()) == 1115394);
     }

@@ -12,7 +12,7 @@
 #include "data/common/flags.h"  // Command, flags_parse: the subcommand as ./train runs it
 #include "data/common/files.h"
 #include "tokenizer/pretokenize.h"  // pretokenize_next_cut: the split rule
-#include "test/check.h"  // temp_dir
+#include "test/check.h"  // require_input, temp_dir
 
 static void write_text(const std::string& path, const std::string& text) {
     AtomicFile f(path);
@@ -225,6 +225,7 @@ TEST_CASE("prepare/prepare_main") {
 
 TEST_CASE("prepare/tinyshakespeare") {
     // the default corpus (no -i) end to end: 1115394 bytes -> as many byte tokens, 90/10
+    require_input("../shared/data/tinyshakespeare.txt", GET_SHARED);
     std::string dir = temp_dir("prepare");
     PrepareResult r = prepare(quiet_options("", dir), byte_tokenizer());
     REQUIRE(r.train.size() == 1);

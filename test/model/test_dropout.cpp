@@ -64,6 +64,12 @@ TEST_CASE("dropout/forward") {
     x = inp;
     dropout_forward(x.data(), 0.0f, SEED, N);
     CHECK(x == inp);
+    // subtle: p = 0 returns before the mask, so the check above cannot catch a broken mask path;
+    // p = 1e-30 goes through it, keeps every element (a coin below 1e-30: probability 2^-53) and
+    // scales by 1/(1-p) = 1.0f exactly, so it too must be the identity, bit for bit
+    x = inp;
+    dropout_forward(x.data(), 1e-30f, SEED, N);
+    CHECK(x == inp);
 }
 
 TEST_CASE("dropout/forward mask statistics and determinism") {
@@ -120,10 +126,12 @@ TEST_CASE("dropout/backward") {
     dropout_backward(dx.data(), p, SEED, N);
     want = apply_mask(fx.f("dout"), our_mask(p, SEED, N), p);
     check_tensor("dinp = mask * dout / (1-p)", dx.data(), want.data(), N, TOL_LAYER);
-    // p = 0: the gradient passes untouched
-    dx = fx.f("dout");
-    dropout_backward(dx.data(), 0.0f, SEED, N);
-    CHECK(dx == fx.f("dout"));
+    // p = 0: the gradient passes untouched; p = 1e-30 too, through the mask path (see dropout/forward)
+    for (float tiny : {0.0f, 1e-30f}) {
+        dx = fx.f("dout");
+        dropout_backward(dx.data(), tiny, SEED, N);
+        CHECK(dx == fx.f("dout"));
+    }
 }
 
 TEST_CASE("dropout/backward finite differences") {

@@ -20,7 +20,8 @@ TEST_CASE("rng/mt19937") {
 
 TEST_CASE("rng/torch_normal_") {
     Fixture fx = fixture_load("rng");
-    for (int k = 0; fx.tensors.count("seq" + std::to_string(k) + "_seed"); k++) {
+    int sequences = 0;  // a fixture without any would otherwise pass having compared nothing
+    for (int k = 0; fx.tensors.count("seq" + std::to_string(k) + "_seed"); k++, sequences++) {
         std::string seq = "seq" + std::to_string(k);
         const auto& seed2 = fx.i(seq + "_seed");
         uint64_t seed = (uint64_t)(uint32_t)seed2[0] | ((uint64_t)(uint32_t)seed2[1] << 32);
@@ -46,6 +47,7 @@ TEST_CASE("rng/torch_normal_") {
                     << " want " << (first_diff < want.size() ? want[first_diff] : 0.0f));
         CHECK(first_diff == want.size());
     }
+    CHECK(sequences > 0);
 }
 
 TEST_CASE("rng/gpt2 init sequence") {

@@ -15,23 +15,19 @@
 #include "data/common/flags.h"      // Command, flags_parse: tokenizer_command as ./train runs it
 #include "tokenizer/bpe_train.h"  // training a vocabulary on random bytes
 #include "tokenizer/tokenizer.h"
-#include "test/check.h"   // shared_dir, temp_dir
+#include "test/check.h"   // require_gpt2_vocab, require_input, shared_dir, temp_dir
 #include "test/sha256.h"  // sha256_hex
 
-// GPT-2's tokenizer, loaded once; null (and a message) when its files are not available
-static const Tokenizer* gpt2() {
+// GPT-2's tokenizer, loaded once; a test that needs it fails (require_gpt2_vocab) where its files are absent
+static const Tokenizer& gpt2() {
     static Tokenizer tok;
-    static int state = 0;  // 0 untried, 1 loaded, 2 missing
-    if (state == 0) {
-        try {
-            tokenizer_load(tok, "gpt2");
-            state = 1;
-        } catch (const Error& e) {
-            state = 2;
-        }
+    static bool loaded = false;
+    if (!loaded) {
+        require_gpt2_vocab();
+        tokenizer_load(tok, "gpt2");
+        loaded = true;
     }
-    if (state == 2) MESSAGE("skipped: GPT-2's vocabulary not found (run `make gpt2-vocab`)");
-    return state == 1 ? &tok : nullptr;
+    return tok;
 }
 
 static std::string ids_to_string(const std::vector<int>& ids) {
@@ -48,8 +44,10 @@ static std::string from_hex(const std::string& h) {
 
 struct RefCase { bool allow_special; std::string text, ids; };
 static std::vector<RefCase> reference_cases(std::string* shakespeare_line) {
-    std::ifstream f("test/fixtures/tokenizer_gpt2_reference.txt");
-    REQUIRE_MESSAGE(f.good(), "test/fixtures/tokenizer_gpt2_reference.txt missing; HINT: node dev/tokenizer/gpt2_reference.mjs");
+    const std::string path = "test/fixtures/tokenizer_gpt2_reference.txt";
+    require_input(path, "node dev/tokenizer/gpt2_reference.mjs writes it");
+    std::ifstream f(path);
+    REQUIRE(f.good());
     std::vector<RefCase> out;
     std::string line;
     while (std::getline(f, line)) {
@@ -77,8 +75,7 @@ TEST_CASE("tokenizer/byte") {
 }
 
 TEST_CASE("tokenizer/encode gpt2 equals tiktoken") {
-    const Tokenizer* tok = gpt2();
-    if (!tok) return;
+    const Tokenizer* tok = &gpt2();
     std::string shakespeare;
     std::vector<RefCase> cases = reference_cases(&shakespeare);
     CHECK(cases.size() >= 300);
@@ -93,7 +90,7 @@ TEST_CASE("tokenizer/encode gpt2 equals tiktoken") {
     CHECK(tokenizer_encode(*tok, "<|endoftext|>").size() > 1);
     // all of Tiny Shakespeare: the id count and SHA-256 of "id id ..." equal tiktoken's
     std::string path = shared_dir() + "/data/tinyshakespeare.txt";
-    if (!file_exists(path)) { MESSAGE("skipped Shakespeare: " << path << " not found"); return; }
+    require_input(path, GET_SHARED);
     std::string text = read_file(path);
     std::vector<int> ids = tokenizer_encode_parallel(*tok, text);
     CHECK(shakespeare == "shakespeare\t" + std::to_string(ids.size()) + "\t" + sha256_hex(ids_to_string(ids)));
@@ -106,7 +103,7 @@ TEST_CASE("tokenizer/decode") {
     int bad[] = {65, 256};
     CHECK_THROWS_WITH_AS(tokenizer_decode(tok, bad, 2), doctest::Contains("256"), Error);
     // random bytes survive encode then decode (invalid UTF-8 included): with a vocabulary trained on
-    // random bytes here, and with GPT-2's if present
+    // random bytes here, and with GPT-2's
     std::mt19937 rng(3);
     auto random_bytes = [&](int rep) {
         std::string s;
@@ -122,8 +119,7 @@ TEST_CASE("tokenizer/decode") {
     opt.vocab_size = 400;
     Tokenizer trained;
     bpe_train(trained, counts, opt);
-    std::vector<const Tokenizer*> toks = {&trained};
-    if (gpt2()) toks.push_back(gpt2());
+    std::vector<const Tokenizer*> toks = {&trained, &gpt2()};
     for (const Tokenizer* t : toks)
         for (int rep = 0; rep < 200; rep++) {
             std::string s = random_bytes(rep);
@@ -131,8 +127,7 @@ TEST_CASE("tokenizer/decode") {
             CHECK(tokenizer_decode(*t, ids.data(), ids.size()) == s);
         }
     // hand-checked: an invalid byte is a piece of its own, encoded as its one-byte token
-    if (!gpt2()) return;
-    const Tokenizer& g = *gpt2();
+    const Tokenizer& g = gpt2();
     std::vector<int> want = tokenizer_encode(g, "abc");
     want.push_back(g.byte_id[0xff]);
     for (int id : tokenizer_encode(g, " def")) want.push_back(id);
@@ -140,8 +135,7 @@ TEST_CASE("tokenizer/decode") {
 }
 
 TEST_CASE("tokenizer/encode_parallel") {
-    const Tokenizer* tok = gpt2();
-    if (!tok) return;
+    const Tokenizer* tok = &gpt2();
     std::mt19937 rng(11);
     std::string text;
     const char* parts[] = {"word", " ", "\n", "\n\n", "  ", "'s", "<|endoftext|>", "é", "\t", "42", "\xff"};
@@ -154,8 +148,7 @@ TEST_CASE("tokenizer/encode_parallel") {
 }
 
 TEST_CASE("tokenizer/encode_stream") {
-    const Tokenizer* tok = gpt2();
-    if (!tok) return;
+    const Tokenizer* tok = &gpt2();
     std::string text;
     for (int k = 0; k < 300; k++) text += "Line " + std::to_string(k) + ": it's  here\n\n  and <|endoftext|> \xff\xc3\xa9.\n";
     std::string path = temp_dir("tokenizer_stream") + "/in.txt";

@@ -1,5 +1,5 @@
 // test_vocab_gpt2.cpp: GPT-2's encoder.json + vocab.bpe (tokenizer/vocab_gpt2.h), and converting
-// them to llm.c's gpt2_tokenizer.bin. Skipped, with a message, where GPT-2's files are absent.
+// them to llm.c's gpt2_tokenizer.bin. Fails, naming `make gpt2-vocab`, where GPT-2's files are absent.
 #include <doctest.h>
 
 #include <cstdio>
@@ -10,7 +10,7 @@
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/vocab_gpt2.h"
 #include "tokenizer/vocab_io.h"
-#include "test/check.h"  // temp_dir, shared_dir
+#include "test/check.h"  // require_gpt2_vocab, temp_dir
 
 static void write_bytes(const std::string& path, const std::string& data) {
     FILE* f = std::fopen(path.c_str(), "wb");
@@ -20,12 +20,9 @@ static void write_bytes(const std::string& path, const std::string& data) {
 }
 
 TEST_CASE("vocab_gpt2/load") {
-    if (!file_exists(shared_dir() + "/data/gpt2/encoder.json")) {
-        MESSAGE("skipped: GPT-2's encoder.json + vocab.bpe are not in ../shared/data/gpt2 (run `make gpt2-vocab`)");
-        return;
-    }
+    const std::string gpt2 = require_gpt2_vocab();  // fails, saying how to get them, where they are absent
     Tokenizer tok;
-    vocab_load_gpt2(tok, shared_dir() + "/data/gpt2");
+    vocab_load_gpt2(tok, gpt2);
     tokenizer_build(tok);
     CHECK(tok.vocab.size() == 50257);
     CHECK(tok.eot == 50256);
@@ -44,7 +41,7 @@ TEST_CASE("vocab_gpt2/load") {
     CHECK(tokenizer_encode(back, s) == tokenizer_encode(tok, s));
     // a vocab.bpe that disagrees with encoder.json is caught
     std::string dir = temp_dir("vocab_gpt2");
-    write_bytes(dir + "/encoder.json", read_file(shared_dir() + "/data/gpt2/encoder.json"));
+    write_bytes(dir + "/encoder.json", read_file(gpt2 + "/encoder.json"));
     write_bytes(dir + "/vocab.bpe", "#version: 0.2\nh e\n");
     Tokenizer bad;
     CHECK_THROWS_WITH_AS(vocab_load_gpt2(bad, dir), doctest::Contains("vocab.bpe"), Error);

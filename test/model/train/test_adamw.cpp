@@ -50,11 +50,6 @@ TEST_CASE("adamw/update by hand") {
     //   element 1: m = 0.9*0.029 - 0.1*0.4 = -0.0139; v = 0.95*0.002475 + 0.05*0.16 = 0.01035125
     want_m[2][1] = -0.0139, want_v[2][1] = 0.01035125;
     want_p[2][1] = want_p[1][1] - 0.02 * (-0.0139 / 0.271) / (std::sqrt(0.01035125 / 0.142625) + 1e-8);  // -2.144091456
-    // the worked values, so the comments above can be checked by eye
-    CHECK(want_p[0][0] == doctest::Approx(0.890000002).epsilon(1e-9));
-    CHECK(want_p[1][0] == doctest::Approx(0.875917939).epsilon(1e-9));
-    CHECK(want_p[2][0] == doctest::Approx(0.867119376).epsilon(1e-9));
-    CHECK(want_p[2][1] == doctest::Approx(-2.144091456).epsilon(1e-9));
     for (int s = 0; s < 3; s++) {
         CAPTURE(s);
         for (int e = 0; e < 2; e++)

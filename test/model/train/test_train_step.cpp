@@ -9,6 +9,7 @@
 #include "model/gpt2.h"
 #include "model/train/train_step.h"
 #include "test/check.h"
+#include "test/model/gradcheck.h"  // loss_of, random_direction_check
 #ifdef _OPENMP
 #include <omp.h>  // omp_set_num_threads: only tests and train.cpp touch threads
 #endif
@@ -133,12 +134,6 @@ TEST_CASE("train_step/gradient accumulation over k micro-batches equals one batc
 // ----------------------------------------------------------------------------
 // finite differences on the whole model
 
-// Mean loss of the model on (inputs, targets) (B,T).
-static double loss_of(GPT2& model, const std::vector<int>& in, const std::vector<int>& tg, int B, int T) {
-    gpt2_forward(model, in.data(), tg.data(), B, T);
-    return model.mean_loss;
-}
-
 // For each parameter tensor, the directional derivative along u = g/|g| (g: that tensor's
 // backprop gradient) by central differences, compared with g.u = |g|. Returns the worst
 // relative error over tensors. Directions, not single elements: a float32 loss has ~1e-7
@@ -161,7 +156,7 @@ static double gradcheck(GPT2& model, const std::vector<float>& grads, const std:
             float* p = model.params_memory.data() + offset;
             auto loss_at = [&](double h) {  // loss with this tensor moved by h along g/|g|
                 for (size_t i = 0; i < e.count; i++) p[i] = saved[i] + (float)(h * g[i] / norm);
-                return loss_of(model, in, tg, B, T);
+                return loss_of(model, in.data(), tg.data(), B, T);
             };
             double fd = (8 * (loss_at(eps) - loss_at(-eps)) - (loss_at(2 * eps) - loss_at(-2 * eps))) / (12 * eps);
             std::copy(saved.begin(), saved.end(), p);
@@ -173,6 +168,8 @@ static double gradcheck(GPT2& model, const std::vector<float>& grads, const std:
     }
     return worst;
 }
+
+
 
 TEST_CASE("train_step/finite differences agree with backward for the whole model") {
     const int B = 2, T = 5, V = 37;  // V=37 pads to Vp=128: padding must stay out of the loss
@@ -194,6 +191,37 @@ TEST_CASE("train_step/finite differences agree with backward for the whole model
     std::vector<float> wrong = grads;
     for (size_t i = 0; i < model.param_table[1].count; i++) wrong[model.param_table[0].count + i] *= 1.05f;
     CHECK(gradcheck(model, wrong, in, tg, B, T) > 1e-2);
+    // random directions: every tensor probed, within TOL_DIRECTION for backward's gradient
+    size_t probed = 0;
+    CHECK(random_direction_check(model, grads, in.data(), tg.data(), B, T, &probed) < TOL_DIRECTION);
+    CHECK(probed == model.param_table.size());
+    // a wrong backward is caught: (a) g + e with e orthogonal to g in every tensor, |e| = 7% of |g|
+    std::mt19937 gen_e(17);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::vector<float> orthogonal = grads;
+    size_t offset = 0;
+    for (const ParameterInfo& e : model.param_table) {
+        const float* g = grads.data() + offset;
+        std::vector<double> r(e.count);
+        double rg = 0, gg = 0;
+        for (size_t i = 0; i < e.count; i++) {
+            r[i] = normal(gen_e);
+            rg += r[i] * g[i];
+            gg += (double)g[i] * g[i];
+        }
+        double rr = 0;  // r minus its component along g: r.g = 0
+        for (size_t i = 0; i < e.count; i++) {
+            r[i] -= rg / gg * g[i];
+            rr += r[i] * r[i];
+        }
+        for (size_t i = 0; i < e.count; i++) orthogonal[offset + i] += (float)(0.07 * std::sqrt(gg / rr) * r[i]);
+        offset += e.count;
+    }
+    CHECK(random_direction_check(model, orthogonal, in.data(), tg.data(), B, T, &probed) > 2 * TOL_DIRECTION);
+    // (b) the whole gradient scaled by 1.05
+    std::vector<float> scaled = grads;
+    for (float& x : scaled) x *= 1.05f;
+    CHECK(random_direction_check(model, scaled, in.data(), tg.data(), B, T, &probed) > 2 * TOL_DIRECTION);
 }
 
 // ----------------------------------------------------------------------------
