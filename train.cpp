@@ -76,39 +76,45 @@ struct Options {
 static std::vector<Flag> train_flags(Options& o) {
     const int64_t BIG = INT64_MAX;
     return {
+        // data and output
         flag("-i", "--train-data", &o.train_data, "training data: shard glob or text file"),
         flag("-j", "--val-data", &o.val_data, "validation data: shard glob (none: 10% of a text -i)"),
-        flag("-e", "--model", &o.model, "checkpoint to start from, or descriptor dN / lNhNcN"),
         flag("-o", "--output-dir", &o.output_dir, "directory for main.log and checkpoints"),
         flag("-b", "--batch-size", &o.batch_size, 1, 1 << 20, "B, sequences per micro-batch"),
         flag("-t", "--seq-len", &o.seq_len, 1, 1 << 20, "T, tokens per sequence"),
         flag("-d", "--total-batch-size", &o.total_batch_size, -1, BIG, "tokens per step (-1: B*T)"),
+        // the model
+        flag("-e", "--model", &o.model, "checkpoint to start from, or descriptor dN / lNhNcN"),
+        flag(nullptr, "--block-size", &o.block_size, 0, 1 << 20, "maxT of a fresh model (0: -t)"),
+        flag(nullptr, "--vocab", &o.vocab, 0, 65536, "V of a fresh model (0: the tokenizer's)"),
+        flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: gpt2 for V=50257 checkpoints, else byte)"),
+        flag(nullptr, "--dropout", &o.dropout, 0, 0.99, "dropout probability"),
+        // the schedule
         flag("-x", "--max-steps", &o.max_steps, -1, 1000000000, "optimizer steps (-1: one epoch)"),
         flag("-k", "--schedule", &o.schedule, "lr schedule: cosine, linear, constant"),
         flag("-l", "--learning-rate", &o.learning_rate, 0, 10, "peak learning rate"),
         flag("-u", "--warmup", &o.warmup, 0, 1000000000, "warmup steps"),
         flag("-q", "--final-lr-frac", &o.final_lr_frac, 0, 1, "final lr as a fraction of -l"),
+        // the optimizer
         flag("-c", "--weight-decay", &o.weight_decay, 0, 10, "AdamW weight decay (2-D weights)"),
+        flag(nullptr, "--beta2", &o.beta2, 0, 0.999999, "AdamW beta2"),
+        flag(nullptr, "--grad-clip", &o.grad_clip, 0, 1e18, "clip gradients to this global norm (0: off)"),
+        flag(nullptr, "--seed", &o.seed, "seed for init, dropout, shuffling, sampling (any 64-bit value)"),
+        flag(nullptr, "--shuffle", &o.shuffle, 0, 1, "1: shuffle shard order and windows (seeded)"),
+        flag("-a", "--overfit", &o.overfit, 0, 1, "1: train on one batch over and over"),
+        // validation and samples
         flag("-v", "--val-every", &o.val_every, 0, 1000000000, "validate every N steps (0: never)"),
         flag("-m", "--val-batches", &o.val_batches, 1, 1000000000, "batches per validation"),
+        flag(nullptr, "--early-stop", &o.early_stop, 0, 1000000000, "stop after N validations without a new best"),
         flag("-s", "--sample-every", &o.sample_every, 0, 1000000000, "sample every N steps (0: never)"),
         flag("-g", "--gen-tokens", &o.gen_tokens, 0, 1000000000, "tokens per sample"),
-        flag("-n", "--checkpoint-every", &o.checkpoint_every, 0, 1000000000, "checkpoint every N steps"),
-        flag("-a", "--overfit", &o.overfit, 0, 1, "1: train on one batch over and over"),
-        flag("-y", "--resume", &o.resume, 0, 1, "1: resume from the latest checkpoint in -o"),
-        flag("-nk", "--keep-checkpoints", &o.keep_checkpoints, 0, 1000000000, "keep the newest K checkpoints (0: all)"),
-        flag(nullptr, "--early-stop", &o.early_stop, 0, 1000000000, "stop after N validations without a new best"),
-        flag(nullptr, "--skip-nonfinite", &o.skip_nonfinite, 0, 1, "1: skip NaN/inf steps instead of stopping"),
-        flag(nullptr, "--shuffle", &o.shuffle, 0, 1, "1: shuffle shard order and windows (seeded)"),
-        flag(nullptr, "--seed", &o.seed, "seed for init, dropout, shuffling, sampling (any 64-bit value)"),
-        flag(nullptr, "--dropout", &o.dropout, 0, 0.99, "dropout probability"),
-        flag(nullptr, "--grad-clip", &o.grad_clip, 0, 1e18, "clip gradients to this global norm (0: off)"),
-        flag(nullptr, "--beta2", &o.beta2, 0, 0.999999, "AdamW beta2"),
         flag(nullptr, "--temperature", &o.temperature, 0, 100, "sampling temperature (0: greedy)"),
         flag(nullptr, "--top-k", &o.top_k, 0, 1 << 30, "sample among the k likeliest (0: all)"),
-        flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: gpt2 for V=50257 checkpoints, else byte)"),
-        flag(nullptr, "--block-size", &o.block_size, 0, 1 << 20, "maxT of a fresh model (0: -t)"),
-        flag(nullptr, "--vocab", &o.vocab, 0, 65536, "V of a fresh model (0: the tokenizer's)"),
+        // checkpoints and resuming
+        flag("-n", "--checkpoint-every", &o.checkpoint_every, 0, 1000000000, "checkpoint every N steps"),
+        flag("-nk", "--keep-checkpoints", &o.keep_checkpoints, 0, 1000000000, "keep the newest K checkpoints (0: all)"),
+        flag("-y", "--resume", &o.resume, 0, 1, "1: resume from the latest checkpoint in -o"),
+        flag(nullptr, "--skip-nonfinite", &o.skip_nonfinite, 0, 1, "1: skip NaN/inf steps instead of stopping"),
     };
 }
 

@@ -15,6 +15,14 @@
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/vocab_io.h"       // vocab_save
 
+// what `./train tokenizer --help` prints above its flags
+static const char* USAGE =
+    "usage: ./train tokenizer COMMAND [flags]\n"
+    "  encode   read text on stdin, print ids separated by spaces   [--tokenizer T] [--allow-special]\n"
+    "  decode   read ids on stdin, print the text                    [--tokenizer T]\n"
+    "  train    learn a byte-level BPE vocabulary   --input FILE [--vocab-size N] [--special S] --out FILE\n"
+    "  convert  write a vocabulary in another format                 [--tokenizer T] --out FILE\n";
+
 // ----------------------------------------------------------------------------
 // flags
 
@@ -124,12 +132,7 @@ static int run(CliArgs& a) {
 
 Command tokenizer_command() {
     auto a = std::make_shared<CliArgs>();  // lives as long as the command: flags point into it
-    Command cmd{"tokenizer",
-        "usage: ./train tokenizer COMMAND [flags]\n"
-        "  encode   read text on stdin, print ids separated by spaces   [--tokenizer T] [--allow-special]\n"
-        "  decode   read ids on stdin, print the text                    [--tokenizer T]\n"
-        "  train    learn a byte-level BPE vocabulary   --input FILE [--vocab-size N] [--special S] --out FILE\n"
-        "  convert  write a vocabulary in another format                 [--tokenizer T] --out FILE\n"};
+    Command cmd{"tokenizer", USAGE};
     cmd.words = &a->words;
     cmd.flags = {
         flag(nullptr, "--tokenizer", &a->tokenizer, "byte, gpt2, or a vocabulary file, ours or llm.c's (none: byte)"),

@@ -23,6 +23,12 @@
 #include "data/common/files.h"      // UsageError, file_exists
 #include "data/common/flags.h"      // Command, flag, threads_in_use
 
+// what `./train bench --help` prints above its flags
+static const char* USAGE =
+    "usage: ./train bench [tiny] [small] [124m] [flags]   (no config: all three)\n"
+    "       ./train bench -e MODEL -b B -t T [flags]         (one config of your own)\n"
+    "prints one line per config: bench: config=... ms_per_step= tok_per_s= gflops= peak_frac= ...\n";
+
 // ----------------------------------------------------------------------------
 // configs and flags
 
@@ -204,10 +210,7 @@ static int bench_main(const BenchOptions& o) {
 
 Command bench_command() {
     auto o = std::make_shared<BenchOptions>();  // lives as long as the command: flags point into it
-    Command cmd{"bench",
-        "usage: ./train bench [tiny] [small] [124m] [flags]   (no config: all three)\n"
-        "       ./train bench -e MODEL -b B -t T [flags]         (one config of your own)\n"
-        "prints one line per config: bench: config=... ms_per_step= tok_per_s= gflops= peak_frac= ...\n"};
+    Command cmd{"bench", USAGE};
     cmd.words = &o->words;
     BenchConfig& c = o->custom;
     cmd.flags = {
