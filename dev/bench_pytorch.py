@@ -4,8 +4,9 @@ Purpose: issue 6 asks for scratchgpt's step to be measured against PyTorch eager
 run. This script is a plain nanoGPT-style GPT-2 in PyTorch (1.13, Debian's python3-torch) that
 reads one of the project's llm.c-format checkpoints (as written by `./train bench --save FILE`),
 feeds the same synthetic tokens as model/cli/bench.cpp (token i = (i * 2654435761 mod 2^32) mod V),
-and times forward + backward + AdamW (lr 1e-4, betas (0.9, 0.95), eps 1e-8, weight decay 0.1 on
-the 2-D weights and embeddings), median over the timed steps.
+and times forward + backward + gradient-norm clipping at 1.0 + AdamW (lr 1e-4, betas (0.9, 0.95),
+eps 1e-8, weight decay 0.1 on the 2-D weights and embeddings), median over the timed steps: the
+step `./train bench` times, which is the trainer's own (gpt2_train_step).
 
 Command:  python3 dev/bench_pytorch.py CHECKPOINT -b B -t T [--steps 10] [--warmup 2] [--threads 2]
           [--intra-op N] [--name tiny]
@@ -158,6 +159,7 @@ def main():
         loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)  # the trainer's step clips at 1.0 (norm taken every step)
         opt.step()
         dt = 1000.0 * (time.perf_counter() - t0)
         losses.append(loss.item())
