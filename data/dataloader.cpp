@@ -194,16 +194,6 @@ size_t dataloader_num_batches(const DataLoader& loader) {
 
 uint64_t dataloader_epoch(const DataLoader& loader) { return loader.state.epoch; }
 
-double dataloader_bytes_per_token(const DataLoader& loader) {
-    double bytes = 0, tokens = 0;
-    for (const ShardHeader& h : loader.headers) {
-        if (h.num_bytes == 0) return 0;
-        bytes += (double)h.num_bytes;
-        tokens += (double)h.num_tokens;
-    }
-    return tokens > 0 ? bytes / tokens : 0;
-}
-
 DataLoaderState dataloader_state(const DataLoader& loader) { return loader.state; }
 
 void dataloader_restore(DataLoader& loader, const DataLoaderState& s) {

@@ -65,8 +65,6 @@ void dataloader_reset(DataLoader& loader);
 // Batches in one epoch over all shards: the sum of (shard tokens - 1) / (B*T).
 size_t dataloader_num_batches(const DataLoader& loader);
 uint64_t dataloader_epoch(const DataLoader& loader);
-// Text bytes per token over all shards (for bits per byte), or 0 if a shard does not record its bytes.
-double dataloader_bytes_per_token(const DataLoader& loader);
 DataLoaderState dataloader_state(const DataLoader& loader);
 // Throws Error if the state does not fit these shards (another data set or another B,T).
 void dataloader_restore(DataLoader& loader, const DataLoaderState& s);

@@ -3,7 +3,8 @@
 // (so V <= 65536). The header slots, by name:
 //   MAGIC   = 20240520          VERSION = 1 (uint16 tokens)          SHARD_SLOT_TOKENS = token count
 //   SHARD_SLOT_VOCAB = vocabulary size of the tokenizer that wrote it (ours; 0 = unknown, as in llm.c's shards)
-//   SHARD_SLOT_BYTES = bytes of text the tokens encode, for bits per byte (ours; 0 = unknown)
+//   SHARD_SLOT_BYTES = bytes of text the tokens encode (ours; 0 = unknown): tokenizer_text_bytes,
+//                      the count the trainer's bits per byte uses per validation batch
 //   every other slot 0
 // llm.c leaves slots 3 and 4 at zero and never reads them, so its shards load here and ours load there.
 // Not supported: llm.c's version 2 (uint32 tokens, for Llama 3). Little-endian machines only, like llm.c.

@@ -170,18 +170,6 @@ TEST_CASE("dataloader/init_tokens") {
               .find("tiny.txt") != std::string::npos);
 }
 
-TEST_CASE("dataloader/bytes_per_token") {
-    std::string dir = temp_dir("dataloader");
-    write_shard(dir + "/a.bin", std::vector<uint16_t>(100, 1), 256, 300);
-    write_shard(dir + "/b.bin", std::vector<uint16_t>(50, 1), 256, 150);
-    DataLoader loader;
-    dataloader_init(loader, dir + "/*.bin", 2, 3, DataLoaderOptions());
-    CHECK(dataloader_bytes_per_token(loader) == doctest::Approx(3.0));
-    write_shard(dir + "/c.bin", std::vector<uint16_t>(50, 1), 256);  // unknown bytes: unknown ratio
-    dataloader_init(loader, dir + "/*.bin", 2, 3, DataLoaderOptions());
-    CHECK(dataloader_bytes_per_token(loader) == 0);
-}
-
 TEST_CASE("dataloader/errors") {
     std::string dir = make_shards({25, 31});
     DataLoader loader;
