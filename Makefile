@@ -7,19 +7,26 @@ ifeq ($(DEBUG),1)
 OPT       := -O0 -g -fsanitize=address,undefined
 LDLIBS    += -fsanitize=address,undefined
 endif
-CXXFLAGS  := -std=c++17 $(OPT) -Wall -Wextra -I. -isystem /usr/include/eigen3 -isystem /usr/include/doctest -MMD -MP
+# Eigen, doctest and OpenMP, found by dev/deps.sh (pkg-config, Homebrew, MacPorts, /usr; Apple's clang gets
+# libomp); any of the four can be given instead: make EIGEN_INC=/opt/eigen3 OMP_FLAGS=... OMP_LIBS=...
+EIGEN_INC   := $(shell sh dev/deps.sh find eigen)
+DOCTEST_INC := $(shell sh dev/deps.sh find doctest)
+OMP_FLAGS   := $(shell sh dev/deps.sh find omp-flags "$(CXX)")
+OMP_LIBS    := $(shell sh dev/deps.sh find omp-libs "$(CXX)")
+CXXFLAGS  := -std=c++17 $(OPT) -Wall -Wextra -I. -isystem $(EIGEN_INC) -isystem $(DOCTEST_INC) -MMD -MP
 # Eigen never threads a product itself: matmul.cpp splits products across threads so that
 # results are bit-identical at any thread count (see parallel_ranges there).
 CXXFLAGS  += -DEIGEN_DONT_PARALLELIZE
-# g++ 12 reports a false "maybe-uninitialized" inside Eigen's AVX-512 kernels
-ifneq ($(findstring clang,$(CXX)),clang)
+# g++ 12 reports a false "maybe-uninitialized" inside Eigen's AVX-512 kernels; clang does not know the
+# flag (subtle: on macOS `g++` is Apple's clang, so this asks the compiler, not its name)
+ifeq ($(findstring clang,$(shell $(CXX) --version)),)
 CXXFLAGS  += -Wno-maybe-uninitialized
 endif
 ifeq ($(NO_OMP),1)
 CXXFLAGS  += -DNO_OMP -Wno-unknown-pragmas
 else
-CXXFLAGS  += -fopenmp
-LDLIBS    += -fopenmp
+CXXFLAGS  += $(OMP_FLAGS)
+LDLIBS    += $(OMP_LIBS)
 endif
 ifeq ($(BLAS),openblas)
 CXXFLAGS  += -DEIGEN_USE_BLAS
@@ -45,9 +52,9 @@ $(BUILD)/%.o: %.cpp Makefile | deps
 # issue 6's speed table: both builds of ./train next to PyTorch on three configs, ~9 min (dev/bench_compare.py)
 bench:
 	/usr/bin/python3 dev/bench_compare.py
-# installs Eigen and doctest when run as root, otherwise says which command to run; checks $(CXX) has OpenMP
+# checks the folders and flags above (as root on Debian it installs Eigen and doctest), else says what to install
 deps:
-	@sh dev/deps.sh "$(CXX)" "$(NO_OMP)"
+	@sh dev/deps.sh check "$(CXX)" "$(NO_OMP)" "$(EIGEN_INC)" "$(DOCTEST_INC)" "$(OMP_FLAGS)"
 # Tiny Shakespeare into cache/, SHA-256 checked (make run does this when there is no local copy);
 # the URL and hash are read from data/corpus.h, their one copy
 TS_URL := $(shell sed -n 's/^constexpr const char\* TINYSHAKESPEARE_URL = "\(.*\)";$$/\1/p' data/corpus.h)

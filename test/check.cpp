@@ -34,8 +34,8 @@ std::string temp_dir(const char* tag) {
     return dir;
 }
 
-Run run_train(const std::string& args) {
-    std::string cmd = "./train " + args + " 2>&1";
+Run run_shell(const std::string& command) {
+    std::string cmd = command + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     REQUIRE(p != nullptr);
     std::string out;

@@ -84,8 +84,10 @@ struct Run {
     int status;          // exit status (128 + signal if killed)
     std::string output;  // stdout and stderr together
 };
+// Runs a shell command line from the repository root.
+Run run_shell(const std::string& command);
 // Runs `./train ARGS` through the shell from the repository root.
-Run run_train(const std::string& args);
+inline Run run_train(const std::string& args) { return run_shell("./train " + args); }
 
 // inputs from outside the repository: a test whose input is missing FAILS (it never passes
 // having checked nothing), and says which command gets the input
