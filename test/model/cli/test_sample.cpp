@@ -39,6 +39,14 @@ static void expect_one_line(const std::string& args, std::initializer_list<const
     for (const char* w : words) CHECK_MESSAGE(line.find(w) != std::string::npos, w);
 }
 
+// Control bytes a terminal would act on: all but newline and tab, and DEL. (Which bytes at or
+// above 0x80 may pass, as whole UTF-8 characters, is test_safe_text.cpp's business.)
+static int raw_bytes(const std::string& s) {
+    int n = 0;
+    for (unsigned char c : s) n += (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F;
+    return n;
+}
+
 // A corpus, and a 300-token vocabulary for it: the 256 bytes, 43 frequent pieces, <|endoftext|>.
 static std::string corpus(const std::string& dir) {
     std::string text;
@@ -135,6 +143,8 @@ TEST_CASE("sample/a model made larger on purpose (--vocab) samples with its reco
     INFO(s.output);
     CHECK(s.status == 0);
     CHECK(s.output.find("<|id ") != std::string::npos);
+    CHECK(s.output.find("\\x") != std::string::npos);  // and bytes 0..255 at random: control bytes shown escaped,
+    CHECK(raw_bytes(s.output) == 0);                   // none sent raw
     CHECK(s.output.find("note: tokenizer " + dir + "/run/tokenizer.vocab has 256 tokens for the 512 ids") !=
           std::string::npos);  // allowed, and said
     // given explicitly, bytes do not fit 512 ids without --vocab 512
@@ -146,15 +156,18 @@ TEST_CASE("sample/a model made larger on purpose (--vocab) samples with its reco
 TEST_CASE("sample/--prompt seeds the trainer's samples, labelled with their step") {
     std::string dir = temp_dir("sample-prompt");
     std::string text = corpus(dir);
-    Run run = run_train("-e l1h1c16 -b 2 -t 16 -x 2 -v 0 -s 2 -g 12 --seed 7 --threads 1 --prompt 'To be' -i " + text +
-                        " -o " + dir + "/run");
+    // the prompt ends in ESC (printf's \033): printed as \x1b, like any byte of a sample
+    const std::string prompt = " --prompt \"$(printf 'To be\\033')\"";
+    Run run = run_train("-e l1h1c16 -b 2 -t 16 -x 2 -v 0 -s 2 -g 12 --seed 7 --threads 1 -i " + text + " -o " + dir +
+                        "/run" + prompt);
     INFO(run.output);
     REQUIRE(run.status == 0);
     // the sample at step 2 is what ./train sample prints from that step's checkpoint with the
     // trainer's seed for it (--seed + step): the prompt, then the same continuation
-    Run alone = run_train("sample -e " + dir + "/run/model_00000002.bin --prompt 'To be' -g 12 --seed 9 --threads 1");
+    Run alone = run_train("sample -e " + dir + "/run/model_00000002.bin -g 12 --seed 9 --threads 1" + prompt);
     INFO(alone.output);
     REQUIRE(alone.status == 0);
-    CHECK(alone.output.rfind("To be", 0) == 0);
+    CHECK(alone.output.rfind("To be\\x1b", 0) == 0);
+    CHECK(raw_bytes(run.output) == 0);
     CHECK(run.output.find("--- sample at step 2 ---\n" + alone.output + "---\n") != std::string::npos);
 }
