@@ -29,7 +29,7 @@
 #include "model/gpt2.h"               // the model: build, forward, backward
 #include "model/train/checkpoint.h"   // llm.c's model file format
 #include "model/train/evaluate.h"     // validation loss and bits per byte
-#include "model/train/run_dir.h"      // main.log and checkpoint pairs in -o DIR
+#include "model/train/run_dir.h"      // main.log, checkpoint pairs and the tokenizer in -o DIR
 #include "model/train/train_state.h"  // what a resume needs besides the weights
 #include "model/train/train_step.h"   // one optimizer step
 #include "tokenizer/tokenizer.h"      // text <-> ids; ./train tokenizer
@@ -68,7 +68,8 @@ struct Options {
     float beta2 = 0.95f;               // --beta2     AdamW (llm.c's train_gpt2.c uses 0.999)
     float temperature = 1.0f;          // --temperature for samples (0 = greedy)
     int top_k = 0;                     // --top-k     0 = sample from the whole vocabulary
-    std::string tokenizer = "";        // --tokenizer byte | gpt2 | FILE (none: tokenizer_spec_for's rule)
+    std::string prompt = "";           // --prompt    the text samples continue ("" = start of a document)
+    std::string tokenizer = "";        // --tokenizer byte | gpt2 | FILE (none: tokenizer_spec_for's rule, -o records it)
     int block_size = 0;                // --block-size maxT of a fresh model (0 = -t)
     int vocab = 0;                     // --vocab      V of a fresh model (0 = the tokenizer's)
 };
@@ -87,7 +88,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag("-e", "--model", &o.model, "checkpoint to start from, or descriptor dN / lNhNcN"),
         flag(nullptr, "--block-size", &o.block_size, 0, 1 << 20, "maxT of a fresh model (0: -t)"),
         flag(nullptr, "--vocab", &o.vocab, 0, 65536, "V of a fresh model (0: the tokenizer's)"),
-        flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: gpt2 for V=50257 checkpoints, else byte)"),
+        flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: the run's, beside -e's checkpoint; else gpt2 for V=50257, else byte)"),
         flag(nullptr, "--dropout", &o.dropout, 0, 0.99, "dropout probability"),
         // the schedule
         flag("-x", "--max-steps", &o.max_steps, -1, 1000000000, "optimizer steps (-1: one epoch)"),
@@ -110,6 +111,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag("-g", "--gen-tokens", &o.gen_tokens, 0, 1000000000, "tokens per sample"),
         flag(nullptr, "--temperature", &o.temperature, 0, 100, "sampling temperature (0: greedy)"),
         flag(nullptr, "--top-k", &o.top_k, 0, 1 << 30, "sample among the k likeliest (0: all)"),
+        flag(nullptr, "--prompt", &o.prompt, "the text samples continue (none: the start of a document)"),
         // checkpoints and resuming
         flag("-n", "--checkpoint-every", &o.checkpoint_every, 0, 1000000000, "checkpoint every N steps"),
         flag("-nk", "--keep-checkpoints", &o.keep_checkpoints, 0, 1000000000, "keep the newest K checkpoints (0: all)"),
@@ -122,7 +124,7 @@ static std::vector<Flag> train_flags(Options& o) {
 // set-up: the model, the batch, the step
 
 // From a checkpoint file, or fresh from a descriptor; checked against -t and the tokenizer.
-static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok, const std::string& tokenizer) {
+static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
     if (file_exists(opt.model)) {
         gpt2_build_from_checkpoint(model, opt.model);
         const GPT2Config& c = model.config;
@@ -141,7 +143,7 @@ static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok, c
         throw UsageError("-t " + std::to_string(opt.seq_len) + " exceeds the model's block size " +
                          std::to_string(c.max_seq_len));
     if (tokenizer_vocab_size(tok) > c.vocab_size)
-        throw UsageError("--tokenizer " + tokenizer + " has " + std::to_string(tokenizer_vocab_size(tok)) +
+        throw UsageError("--tokenizer " + tok.name + " has " + std::to_string(tokenizer_vocab_size(tok)) +
                          " tokens, more than the model's vocabulary of " + std::to_string(c.vocab_size));
     model.dropout = opt.dropout;
 }
@@ -223,11 +225,10 @@ static void validate(GPT2& model, DataLoader& val, const Tokenizer& tok, const O
     if (!opt.output_dir.empty()) gpt2_save_checkpoint(model, opt.output_dir + "/model_best.bin");
 }
 
-// What the model writes now, from the start of a document.
+// What the model writes now, after --prompt (or from the start of a document).
 static void print_sample(GPT2& model, const Tokenizer& tok, const Options& opt, int step) {
-    std::printf("---\n");
-    std::vector<int> prompt = {tok.eot >= 0 ? tok.eot : '\n'};
-    generate(model, tok, prompt, opt.gen_tokens, opt.temperature, opt.top_k, opt.seed + (uint64_t)step);
+    std::printf("--- sample at step %d ---\n", step);
+    generate(model, tok, opt.prompt, opt.gen_tokens, opt.temperature, opt.top_k, opt.seed + (uint64_t)step);
     std::printf("---\n");
 }
 
@@ -266,14 +267,15 @@ static void print_step(StepClock& clock, double ms, const StepResult& r, int ste
 
 static int train_main(const Options& opt, const std::vector<std::string>& args, const TrainState* resumed) {
     std::printf("threads: %d\n", threads_in_use());  // main() set them from --threads
-    // the tokenizer (none given: by the one rule, from the checkpoint's vocabulary), then the
-    // model: from a checkpoint, or fresh from a descriptor
-    bool read_vocab = opt.tokenizer.empty() && file_exists(opt.model);
-    std::string tokenizer = tokenizer_spec_for(opt.tokenizer, read_vocab ? checkpoint_read_config(opt.model).vocab_size : 0);
+    // the tokenizer (none given: by the one rule, the one recorded beside the checkpoint, else by
+    // its vocabulary), checked against the checkpoint's; then the model: from the checkpoint, or
+    // fresh from a descriptor
+    const std::string checkpoint = file_exists(opt.model) ? opt.model : "";
     Tokenizer tok;
-    tokenizer_load(tok, tokenizer);
+    tokenizer_load_for_model(tok, opt.tokenizer, checkpoint.empty() ? 0 : checkpoint_read_config(checkpoint).vocab_size,
+                             checkpoint, /*larger_on_purpose=*/opt.vocab > 0);
     GPT2 model;
-    build_model(model, opt, tok, tokenizer);
+    build_model(model, opt, tok);
     const int B = opt.batch_size, T = opt.seq_len;
     const int accum_steps = micro_batches_per_step(opt);
     const int64_t total_batch = (int64_t)accum_steps * B * T;  // tokens per optimizer step
@@ -299,6 +301,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     const int start_step = resumed ? resumed->step : 0;
     if (resumed) restore(model, train_loader, *resumed, opt);
     std::unique_ptr<File> log = run_dir_open_log(opt.output_dir, resumed ? start_step : -1);  // none without -o
+    run_dir_save_tokenizer(opt.output_dir, tok);  // so that sample, -y 1 and -e find it
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 

@@ -154,8 +154,8 @@ TEST_CASE("cli/--tokenizer: one default rule, --threads in every subcommand") {
     gpt2_build_from_descriptor(model, "l1h1c16", 16, 300, 1);
     gpt2_save_checkpoint(model, dir + "/v300.bin");
     Run byte = run_train("sample -e " + dir + "/v300.bin --prompt hi -g 0");
-    CHECK(byte.status == 0);
-    CHECK(byte.output == "hi\n");
+    CHECK(byte.status == 2);  // bytes are 256 tokens, not 300: an error, never a silent fallback
+    CHECK(byte.output.find("tokenizer byte has 256 tokens") != std::string::npos);
 }
 
 TEST_CASE("cli/bad model files and shapes") {

@@ -3,7 +3,7 @@
 
 #include <algorithm>  // std::find
 
-#include "data/common/files.h"  // Error
+#include "data/common/files.h"  // Error, UsageError, file_exists
 #include "tokenizer/bpe.h"            // bpe_encode_ordinary, PieceCache
 #include "tokenizer/pretokenize.h"    // pretokenize_specials, pretokenize_next_cut, pretokenize_read_chunks
 #include "tokenizer/vocab_gpt2.h"     // gpt2_dir, vocab_load_gpt2
@@ -66,10 +66,37 @@ static size_t text_bytes(const Tokenizer& tok, const Id* ids, size_t n) {
 size_t tokenizer_text_bytes(const Tokenizer& tok, const int* ids, size_t n) { return text_bytes(tok, ids, n); }
 size_t tokenizer_text_bytes(const Tokenizer& tok, const uint16_t* ids, size_t n) { return text_bytes(tok, ids, n); }
 
-std::string tokenizer_spec_for(const std::string& spec, int model_vocab) {
+// ----------------------------------------------------------------------------
+// which tokenizer a model goes with
+
+std::string tokenizer_recorded_in(const std::string& dir) { return dir + "/tokenizer.vocab"; }
+
+std::string tokenizer_beside(const std::string& checkpoint) {
+    size_t slash = checkpoint.find_last_of('/');
+    return tokenizer_recorded_in(slash == std::string::npos ? "." : checkpoint.substr(0, slash));
+}
+
+std::string tokenizer_spec_for(const std::string& spec, int model_vocab, const std::string& checkpoint) {
     const int GPT2_VOCAB = 50257;  // GPT-2's encoder.json: 50000 merges + 256 bytes + <|endoftext|>
     if (!spec.empty()) return spec;
+    if (!checkpoint.empty() && file_exists(tokenizer_beside(checkpoint))) return tokenizer_beside(checkpoint);
     return model_vocab == GPT2_VOCAB ? "gpt2" : "byte";
+}
+
+void tokenizer_load_for_model(Tokenizer& tok, const std::string& spec, int model_vocab, const std::string& checkpoint,
+                              bool larger_on_purpose) {
+    const std::string chosen = tokenizer_spec_for(spec, model_vocab, checkpoint);
+    tokenizer_load(tok, chosen);
+    const int n = tokenizer_vocab_size(tok);
+    if (model_vocab == 0 || n == model_vocab) return;
+    if (n < model_vocab && (larger_on_purpose || chosen == tokenizer_beside(checkpoint))) {
+        // allowed, but said: a folder holding two runs' files would otherwise pass silently
+        std::fprintf(stderr, "note: tokenizer %s has %d tokens for the %d ids of model %s (made larger with --vocab)\n",
+                     chosen.c_str(), n, model_vocab, checkpoint.empty() ? "(fresh)" : checkpoint.c_str());
+        return;
+    }
+    throw UsageError("tokenizer " + chosen + " has " + std::to_string(n) + " tokens but the model " + checkpoint +
+                     " has " + std::to_string(model_vocab) + "; give the tokenizer it was trained with: --tokenizer FILE");
 }
 
 // ----------------------------------------------------------------------------

@@ -58,9 +58,27 @@ std::string tokenizer_decode(const Tokenizer& tok, const int* ids, size_t n);
 // headers); <|endoftext|> stands for no text. Exact for byte-level tokenizers.
 size_t tokenizer_text_bytes(const Tokenizer& tok, const int* ids, size_t n);
 size_t tokenizer_text_bytes(const Tokenizer& tok, const uint16_t* ids, size_t n);
-// The one rule for --tokenizer, in every subcommand: the spec given, else "gpt2" for a model of
-// GPT-2's vocabulary (model_vocab 50257), else "byte" (model_vocab 0: no model).
-std::string tokenizer_spec_for(const std::string& spec, int model_vocab);
+
+// ----------------------------------------------------------------------------
+// which tokenizer a model goes with
+
+// A run records its tokenizer in its output directory (model/train/run_dir.h), so that every
+// checkpoint there finds it: DIR/tokenizer.vocab, beside DIR/model_*.bin.
+std::string tokenizer_recorded_in(const std::string& dir);
+std::string tokenizer_beside(const std::string& checkpoint);
+// The one rule for --tokenizer, in every subcommand: the spec given; else the tokenizer recorded
+// beside the checkpoint (if there is one); else "gpt2" for a model of GPT-2's vocabulary
+// (model_vocab 50257); else "byte" (also when there is no model: model_vocab 0, checkpoint "").
+std::string tokenizer_spec_for(const std::string& spec, int model_vocab, const std::string& checkpoint = "");
+// Loads the tokenizer of tokenizer_spec_for's rule for the model `checkpoint` of model_vocab ids
+// (0 and "": no model yet) and checks that it fits. The rule for sizes: the tokenizer has exactly
+// model_vocab tokens, or fewer only where the model was made larger on purpose (--vocab): then
+// `larger_on_purpose` (--vocab given), or the tokenizer is the one recorded beside the checkpoint
+// (the run that made the model recorded the tokenizer it trained with); a note on stderr says
+// so. Anything else throws UsageError naming both sizes and the fix (--tokenizer FILE): never a
+// silent fallback.
+void tokenizer_load_for_model(Tokenizer& tok, const std::string& spec, int model_vocab, const std::string& checkpoint,
+                              bool larger_on_purpose);
 
 // `./train tokenizer encode|decode|train|convert ...`: its flags and what runs them (cli.cpp).
 // Running throws UsageError on a bad command line, Error on a failed run.

@@ -4,14 +4,20 @@
 #include <cstdio>  // printf, fputs
 #include <memory>  // make_shared: the options a Command owns
 #include <string>
+#include <vector>
 
 #include "data/common/flags.h"       // Command, flag
 #include "data/common/files.h"       // UsageError
+#include "model/cli/safe_text.h"     // SafeText: control bytes and broken UTF-8 shown, not sent
 #include "model/cli/sampler.h"       // sampler_init, sample_token
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint
 
-void generate(GPT2& model, const Tokenizer& tok, std::vector<int> context, int n, float temperature, int top_k,
+void generate(GPT2& model, const Tokenizer& tok, const std::string& prompt, int n, float temperature, int top_k,
               uint64_t seed) {
+    std::vector<int> context = tokenizer_encode(tok, prompt);
+    if (context.empty()) context.push_back(tok.eot >= 0 ? tok.eot : tok.byte_id['\n']);  // a document starts
+    SafeText out;  // the bytes of a character cut between two tokens wait here
+    std::fputs(safe_text_feed(out, prompt).c_str(), stdout);
     SamplerRng rng = sampler_init(seed);
     const int maxT = model.seq_len;  // the activations' T: slide a window of the last maxT tokens
     const int Vp = model.config.padded_vocab_size;
@@ -23,10 +29,13 @@ void generate(GPT2& model, const Tokenizer& tok, std::vector<int> context, int n
         const float* logits = model.acts.logits + (size_t)(T - 1) * Vp;  // the last position's logits
         int next = sample_token(logits, model.config.vocab_size, temperature, top_k, rng);
         context.push_back(next);
-        if (next < tokenizer_vocab_size(tok)) std::fputs(tokenizer_decode(tok, &next, 1).c_str(), stdout);
+        if (next < tokenizer_vocab_size(tok))
+            std::fputs(safe_text_feed(out, tokenizer_decode(tok, &next, 1)).c_str(), stdout);
+        else  // an id past the tokenizer's (--vocab larger on purpose): shown, not dropped
+            std::printf("%s<|id %d|>", safe_text_end(out).c_str(), next);
         std::fflush(stdout);
     }
-    std::printf("\n");
+    std::printf("%s\n", safe_text_end(out).c_str());
 }
 
 // ----------------------------------------------------------------------------
@@ -46,17 +55,10 @@ static int sample_main(const SampleOptions& o) {
     if (o.model.empty()) throw UsageError("-e CHECKPOINT is required (see ./train sample --help)");
     GPT2 model;
     gpt2_build_from_checkpoint(model, o.model);
-    std::string spec = tokenizer_spec_for(o.tokenizer, model.config.vocab_size);
-    Tokenizer tok;
-    tokenizer_load(tok, spec);
-    if (tokenizer_vocab_size(tok) > model.config.vocab_size)
-        throw UsageError("--tokenizer " + spec + " does not fit the model's vocabulary of " +
-                         std::to_string(model.config.vocab_size));
-    std::vector<int> context = tokenizer_encode(tok, o.prompt);
-    if (context.empty()) context.push_back(tok.eot >= 0 ? tok.eot : '\n');
+    Tokenizer tok;  // by the one rule: --tokenizer, else the run's, recorded beside the checkpoint
+    tokenizer_load_for_model(tok, o.tokenizer, model.config.vocab_size, o.model, /*larger_on_purpose=*/false);
     gpt2_allocate_activations(model, 1, model.config.max_seq_len);
-    std::fputs(o.prompt.c_str(), stdout);
-    generate(model, tok, context, o.gen_tokens, o.temperature, o.top_k, o.seed);
+    generate(model, tok, o.prompt, o.gen_tokens, o.temperature, o.top_k, o.seed);
     return 0;
 }
 
@@ -65,7 +67,7 @@ Command sample_command() {
     Command cmd{"sample", "usage: ./train sample -e CHECKPOINT [--prompt TEXT] [flags]   text from a trained model\n"};
     cmd.flags = {
         flag("-e", "--model", &o->model, "the checkpoint to sample from"),
-        flag(nullptr, "--tokenizer", &o->tokenizer, "byte, gpt2, or a vocabulary file (none: gpt2 for V=50257, else byte)"),
+        flag(nullptr, "--tokenizer", &o->tokenizer, "byte, gpt2, or a vocabulary file (none: the run's, beside -e; else gpt2 for V=50257, else byte)"),
         flag(nullptr, "--prompt", &o->prompt, "the text to continue"),
         flag("-g", "--gen-tokens", &o->gen_tokens, 0, 1000000000, "tokens to generate"),
         flag(nullptr, "--temperature", &o->temperature, 0, 100, "sampling temperature (0: greedy)"),

@@ -7,6 +7,7 @@
 
 #include "data/common/files.h"        // AtomicFile, File, make_dir, read_file
 #include "model/train/checkpoint.h"   // gpt2_save_checkpoint
+#include "tokenizer/vocab_io.h"        // vocab_save
 
 void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep) {
     gpt2_save_checkpoint(model, model_path(dir, step));  // the weights first,
@@ -56,4 +57,10 @@ void log_line(File* log, const char* fmt, ...) {
     std::vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     if (std::fputs(line, log->get()) < 0 || std::fflush(log->get()) != 0) throw Error("main.log: write failed (disk full?)");
+}
+
+void run_dir_save_tokenizer(const std::string& dir, const Tokenizer& tok) {
+    if (dir.empty()) return;
+    make_dir(dir);
+    vocab_save(tok, tokenizer_recorded_in(dir));
 }

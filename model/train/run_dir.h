@@ -3,6 +3,7 @@
 //   DIR/model_NNNNNNNN.bin    the weights (llm.c's format), then
 //   DIR/state_NNNNNNNN.bin    what a resume needs besides them (train_state.h), written last
 //   DIR/model_best.bin        the weights of the best validation loss so far (train.cpp)
+//   DIR/tokenizer.vocab       the run's tokenizer, where sample, resume and fine-tuning find it
 // Keeping only the newest K pairs (-nk) and cutting main.log back to a resumed step live here.
 #pragma once
 #include <memory>  // unique_ptr
@@ -11,6 +12,7 @@
 #include "data/common/files.h"        // File
 #include "model/gpt2.h"                // GPT2
 #include "model/train/train_state.h"   // TrainState, model_path, state_path, saved_steps
+#include "tokenizer/tokenizer.h"       // Tokenizer
 
 // Writes DIR/model_N.bin then DIR/state_N.bin (state.step, m and v taken from the model); with
 // keep > 0 (-nk) removes all but the newest `keep` pairs, each state before its model.
@@ -22,3 +24,7 @@ std::unique_ptr<File> run_dir_open_log(const std::string& dir, int resumed_step)
 // Appends one printf-formatted line with a single write, so a crash never leaves half a line.
 // Does nothing when log is nullptr. Throws Error if the write fails (disk full).
 void log_line(File* log, const char* fmt, ...);
+// Records the run's tokenizer as DIR/tokenizer.vocab (tokenizer_recorded_in), a full copy in our
+// vocabulary format written atomically, so that a checkpoint of DIR finds its tokenizer
+// (tokenizer_spec_for) wherever DIR is copied. Makes DIR; does nothing when dir is "" (no -o).
+void run_dir_save_tokenizer(const std::string& dir, const Tokenizer& tok);

@@ -15,6 +15,7 @@
 #include "data/common/flags.h"      // Command, flags_parse: tokenizer_command as ./train runs it
 #include "tokenizer/bpe_train.h"  // training a vocabulary on random bytes
 #include "tokenizer/tokenizer.h"
+#include "tokenizer/vocab_io.h"  // vocab_save: a tokenizer recorded beside a checkpoint
 #include "test/check.h"   // require_gpt2_vocab, require_input, shared_dir, temp_dir
 #include "test/sha256.h"  // sha256_hex
 
@@ -236,4 +237,53 @@ TEST_CASE("tokenizer/main") {
     CHECK(status == 1);
     CHECK(run_cli({"tokenizer", "--help"}, "", &status).find("encode") != std::string::npos);
     CHECK(status == 0);
+}
+
+TEST_CASE("tokenizer/tokenizer_spec_for: given, recorded beside the checkpoint, gpt2 by size, else byte") {
+    std::string dir = temp_dir("tokenizer-rule");
+    const std::string ckpt = dir + "/model_best.bin";
+    CHECK(tokenizer_beside(ckpt) == dir + "/tokenizer.vocab");
+    CHECK(tokenizer_beside("model.bin") == "./tokenizer.vocab");
+    CHECK(tokenizer_recorded_in(dir) == dir + "/tokenizer.vocab");
+    // nothing recorded yet
+    CHECK(tokenizer_spec_for("", 1024, ckpt) == "byte");
+    CHECK(tokenizer_spec_for("", 50257, ckpt) == "gpt2");
+    CHECK(tokenizer_spec_for("", 0) == "byte");
+    Tokenizer byte;
+    tokenizer_load(byte, "byte");
+    vocab_save(byte, dir + "/tokenizer.vocab");
+    CHECK(tokenizer_spec_for("", 1024, ckpt) == dir + "/tokenizer.vocab");
+    CHECK(tokenizer_spec_for("", 50257, ckpt) == dir + "/tokenizer.vocab");  // the record beats the guess by size
+    CHECK(tokenizer_spec_for("gpt2", 1024, ckpt) == "gpt2");                  // and --tokenizer beats the record
+}
+
+TEST_CASE("tokenizer/load_for_model: the sizes must agree, fewer only for a model larger on purpose") {
+    std::string dir = temp_dir("tokenizer-fit");
+    const std::string ckpt = dir + "/model_best.bin";
+    Tokenizer tok;
+    auto load = [&](const std::string& spec, int V, bool on_purpose) {
+        return [&tok, spec, V, ckpt, on_purpose] { tokenizer_load_for_model(tok, spec, V, ckpt, on_purpose); };
+    };
+    auto usage_error = [](auto f) {
+        try {
+            f();
+        } catch (const UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(usage_error(load("byte", 256, false)) == "");
+    CHECK(usage_error(load("", 0, false)) == "");  // no model yet: the fresh model takes the tokenizer's size
+    CHECK(usage_error(load("byte", 1024, false)) ==
+          "tokenizer byte has 256 tokens but the model " + ckpt + " has 1024; give the tokenizer it was trained with: --tokenizer FILE");
+    CHECK(usage_error(load("", 1024, false)).find("tokenizer byte has 256") == 0);  // the rule's byte, too
+    CHECK(usage_error(load("byte", 512, true)) == "");   // --vocab 512 on purpose
+    CHECK(usage_error(load("byte", 200, true)) != "");   // never more tokens than the model
+    // the tokenizer recorded beside the checkpoint is the one the model was made with
+    Tokenizer byte;
+    tokenizer_load(byte, "byte");
+    vocab_save(byte, dir + "/tokenizer.vocab");
+    CHECK(usage_error(load("", 512, false)) == "");
+    CHECK(tok.name == dir + "/tokenizer.vocab");
+    CHECK(usage_error(load("byte", 512, false)) != "");  // given explicitly, bytes are not the record
 }
