@@ -1,7 +1,7 @@
 // test_threads.cpp: how ./train's threads wait (train.cpp's wait_passively). Unless the user
 // set OMP_WAIT_POLICY or GOMP_SPINCOUNT, ./train restarts itself with OMP_WAIT_POLICY=passive,
 // so that OpenMP read it at start; a variable the user set is kept as it is. What it buys (no
-// 200x slowdown when another program keeps a core busy) is timed by dev/bench_busy.sh, not here.
+// 200x slowdown when another program keeps a core busy) is timed by dev/bench_busy.py, not here.
 #include <doctest.h>
 
 #include <cstdlib>   // getenv, setenv, unsetenv
