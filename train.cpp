@@ -397,12 +397,13 @@ static void set_threads(int threads) {
 // (microseconds), which loops too small to repay it avoid by running on one thread (model/parallel.h).
 // subtle: libgomp reads OMP_WAIT_POLICY once, in its constructor, before main() runs, so setting
 // it now is too late for this process: ./train sets it and restarts itself (same pid, arguments,
-// files). The variable it set stops a second restart. If no restart is possible, ./train runs on
+// open files). The variable it set stops a second restart. If no restart is possible, ./train runs on
 // spinning, and the threads line says so. Set OMP_WAIT_POLICY (or GOMP_SPINCOUNT) yourself to
 // choose otherwise, or to skip the restart (under a debugger, say).
 static void wait_passively(char** argv) {
 #ifdef _OPENMP
-    if (!argv[0] || std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;  // the user's choice (or nothing to restart)
+    // the user's choice (or no program name to restart)
+    if (!argv[0] || std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
     if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;  // not set: a restart would loop
     execv("/proc/self/exe", argv);  // Linux: this very binary
     execvp(argv[0], argv);          // elsewhere: the program as the shell found it
