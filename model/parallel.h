@@ -13,6 +13,7 @@
 // Work is counted in floats an elementwise loop writes: residual over N floats is N, layernorm
 // over (B,T,C) is B*T*C. 2^15 such floats take ~10-20 us on one core, about the cost of waking a
 // sleeping thread and waiting for it at the end: below that, one thread is as fast or faster.
+// (Estimates, not tuned: dev/bench_busy.py times the whole step, busy and idle.)
 constexpr size_t PARALLEL_MIN_WORK = size_t(1) << 15;
 // A GEMM's multiply-add, vectorised and in cache, costs about 1/16 of such a float.
 constexpr size_t MACS_PER_WORK = 16;
