@@ -9,11 +9,13 @@
 #include <csignal>  // SIGINT, SIGTERM: stop cleanly
 #include <cstdint>  // int64_t, uint64_t, INT64_MAX
 #include <cstdio>
+#include <cstdlib>  // getenv, setenv, unsetenv: the wait policy
 #include <memory>   // make_shared: the options a Command owns
 #include <string>
 #include <vector>
 #ifdef _OPENMP
-#include <omp.h>  // omp_set_num_threads: the one owner of threads
+#include <omp.h>     // omp_set_num_threads: the one owner of threads
+#include <unistd.h>  // execv, execvp: restart with the wait policy set
 #elif !defined(NO_OMP)
 // subtle: without -fopenmp the pragmas are silently ignored and ./train would run on one thread
 #error "scratchgpt needs OpenMP: compile with -fopenmp (make does; clang++ also needs libomp: Debian libomp-dev, macOS brew install libomp + -Xpreprocessor -fopenmp -lomp), or build serially with make NO_OMP=1"
@@ -266,7 +268,7 @@ static void print_step(StepClock& clock, double ms, const StepResult& r, int ste
 // the training run
 
 static int train_main(const Options& opt, const std::vector<std::string>& args, const TrainState* resumed) {
-    std::printf("threads: %d\n", threads_in_use());  // main() set them from --threads
+    std::printf("threads: %s\n", threads_summary().c_str());  // main() set them from --threads
     // the tokenizer (none given: by the one rule, the one recorded beside the checkpoint, else by
     // its vocabulary), checked against the checkpoint's; then the model: from the checkpoint, or
     // fresh from a descriptor
@@ -380,7 +382,8 @@ static Command train_command(const std::vector<std::string>& args) {
 }
 
 // The one owner of threads: OpenMP's pool for our loops and the GEMMs they split (0: its default,
-// $OMP_NUM_THREADS or all cores). Called once, before any subcommand runs.
+// $OMP_NUM_THREADS or all cores). Called once, before any subcommand runs. How the threads wait
+// between loops is set even before, by wait_passively (below).
 static void set_threads(int threads) {
 #ifdef _OPENMP
     if (threads > 0) omp_set_num_threads(threads);
@@ -389,7 +392,32 @@ static void set_threads(int threads) {
 #endif
 }
 
+// Threads that wait sleep (OMP_WAIT_POLICY=passive) unless the user chose how they wait.
+// Why: by default libgomp's waiting threads spin ~300,000 times before they sleep. When another
+// program keeps one core busy, a spinning thread and the thread it waits for take turns on the
+// cores, each parallel loop waits out a time slice, and a small model trained 200x slower on 2
+// threads than on 1 (issue 12). Sleeping, a thread costs a wake-up per parallel loop instead
+// (microseconds), which loops too small to repay it avoid by running on one thread (model/parallel.h).
+// subtle: libgomp reads OMP_WAIT_POLICY once, in its constructor, before main() runs, so setting
+// it now is too late for this process: ./train sets it and restarts itself (same pid, arguments,
+// open files). The variable it set stops a second restart. If no restart is possible, ./train runs on
+// spinning, and the threads line says so. Set OMP_WAIT_POLICY (or GOMP_SPINCOUNT) yourself to
+// choose otherwise, or to skip the restart (under a debugger, say).
+static void wait_passively(char** argv) {
+#ifdef _OPENMP
+    // the user's choice (or no program name to restart)
+    if (!argv[0] || std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;  // not set: a restart would loop
+    execv("/proc/self/exe", argv);  // Linux: this very binary
+    execvp(argv[0], argv);          // elsewhere: the program as the shell found it
+    unsetenv("OMP_WAIT_POLICY");    // both failed: this process spins, and must not claim otherwise
+#else
+    (void)argv;
+#endif
+}
+
 int main(int argc, char** argv) {
+    wait_passively(argv);  // first: it may restart ./train
     try {
         std::string name = argc >= 2 ? argv[1] : "";
         bool sub = name == "tokenizer" || name == "prepare" || name == "sample" || name == "bench";

@@ -6,6 +6,7 @@
 // softmax's exp and sums are vectorised (reduce.h).
 #include "model/attention.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/parallel.h"  // worth_threads, MACS_PER_WORK: short sequences stay on one thread
 #include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
 #include "model/views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
 
@@ -98,12 +99,19 @@ void attention_backward_naive(float* dinp, float* datt, const float* dout, const
 // ----------------------------------------------------------------------------
 // fast versions: four GEMMs per (b, head) on its triangle, (b, head) pairs across threads
 
+// A pass's work in parallel.h's units: per (b, head), the T(T+1)/2 entries of the triangle, each
+// two dot products of hs multiply-adds (forward: K^T Q and V A) and one float of the softmax.
+[[maybe_unused]] static size_t attention_work(int B, int T, int C, int NH) {  // unused in NO_OMP builds
+    const size_t entries = (size_t)B * NH * T * (T + 1) / 2;
+    return entries * (2 * (size_t)(C / NH) / MACS_PER_WORK + 1);
+}
+
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
     ProfileScope timer("attention_forward");  // --profile: the time of this call, in its layer's row
     const int hs = C / NH;  // head size
     const float scale = 1.0f / std::sqrt((float)hs);
     // every (b, head) is independent and owns its slice of out and att
-    #pragma omp parallel for collapse(2)
+    #pragma omp parallel for collapse(2) if(worth_threads(attention_work(B, T, C, NH)))
     for (int b = 0; b < B; b++) {
         for (int h = 0; h < NH; h++) {
             const float* qkv_b = inp + (size_t)b * T * 3 * C;  // seek to inp[b,0,:]
@@ -140,7 +148,7 @@ void attention_backward(float* dinp, float* datt, const float* dout, const float
     const float scale = 1.0f / std::sqrt((float)hs);
     // one parallel region, so that each thread allocates its scratch once, then shares the
     // (b, head) loop; each (b, head) owns its q,k,v columns of dinp and its (T,T) block of datt
-    #pragma omp parallel
+    #pragma omp parallel if(worth_threads(2 * attention_work(B, T, C, NH)))  // 4 GEMMs: twice forward's
     {
         // this thread's (T,T) scratch: one head's dA of this call, then its dS. subtle: dS cannot
         // overwrite dA inside datt, since datt is only added into (the += rule). Only its upper

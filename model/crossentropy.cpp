@@ -1,6 +1,7 @@
 // crossentropy.cpp: softmax, cross-entropy, and their fused backward. See crossentropy.h.
 #include "model/crossentropy.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/parallel.h"  // worth_threads: small batches stay on one thread
 #include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
 
 #include <algorithm>  // max
@@ -29,7 +30,7 @@ void softmax_forward_naive(float* probs, const float* logits, int B, int T, int 
 void softmax_forward(float* probs, const float* logits, int B, int T, int V, int Vp) {
     ProfileScope timer("softmax_forward");  // --profile: the time of this call, in its layer's row
     // probs = F.softmax(logits, dim=-1)
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads((size_t)B * T * V))
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
         const float* logits_bt = logits + bt * Vp;  // seek to logits[b,t,:]
         float* probs_bt = probs + bt * Vp;          // seek to probs[b,t,:]
@@ -46,8 +47,8 @@ void softmax_forward(float* probs, const float* logits, int B, int T, int V, int
 
 void crossentropy_forward(float* losses, const float* probs, const int* targets, int B, int T, int Vp) {
     ProfileScope timer("crossentropy_forward");  // --profile: the time of this call, in its layer's row
-    // loss = F.cross_entropy(...), before the mean over (b,t)
-    #pragma omp parallel for
+    // loss = F.cross_entropy(...), before the mean over (b,t): one log per position
+    #pragma omp parallel for if(worth_threads((size_t)B * T))
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
         const float* probs_bt = probs + bt * Vp;  // seek to probs[b,t,:]
         losses[bt] = -std::log(probs_bt[targets[bt]]);
@@ -57,7 +58,7 @@ void crossentropy_forward(float* losses, const float* probs, const int* targets,
 void crossentropy_softmax_backward(float* dlogits, const float* dlosses, const float* probs, const int* targets,
                                    int B, int T, int V, int Vp) {
     ProfileScope timer("crossentropy_softmax_backward");  // --profile: the time of this call, in its layer's row
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads((size_t)B * T * V))
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
         float* dlogits_bt = dlogits + bt * Vp;    // seek to dlogits[b,t,:]
         const float* probs_bt = probs + bt * Vp;  // seek to probs[b,t,:]

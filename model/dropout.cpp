@@ -2,6 +2,7 @@
 #include "model/dropout.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "data/common/splitmix.h"  // splitmix64_mix
+#include "model/parallel.h"  // worth_threads: small N stays on one thread
 
 bool dropout_keep(float p, uint64_t seed, size_t i) {
     // splitmix64's finaliser: a well-mixed hash of (seed, i), so element i's coin does not depend
@@ -15,7 +16,7 @@ bool dropout_keep(float p, uint64_t seed, size_t i) {
 static void apply_mask(float* x, float p, uint64_t seed, size_t N) {
     if (p <= 0.0f) return;
     const float scale = 1.0f / (1.0f - p);
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(N))
     for (size_t i = 0; i < N; i++) x[i] = dropout_keep(p, seed, i) ? x[i] * scale : 0.0f;
 }
 

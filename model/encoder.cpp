@@ -1,13 +1,14 @@
 // encoder.cpp: token + position embeddings. See encoder.h.
 #include "model/encoder.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/parallel.h"  // worth_threads: small batches stay on one thread
 
 #include <cstddef>  // size_t
 
 void encoder_forward(float* out, const int* inp, const float* wte, const float* wpe, int B, int T, int C) {
     ProfileScope timer("encoder_forward");  // --profile: the time of this call, in its layer's row
     // x = self.transformer.wte(idx) + self.transformer.wpe(pos)
-    #pragma omp parallel for collapse(2)
+    #pragma omp parallel for collapse(2) if(worth_threads((size_t)B * T * C))
     for (int b = 0; b < B; b++) {
         for (int t = 0; t < T; t++) {
             size_t bt = (size_t)b * T + t;
@@ -27,7 +28,7 @@ void encoder_backward(float* dwte, float* dwpe, const float* dout, const int* in
     // walks every (b,t) in order: no races, and the same sum order at any thread count.
     // Slices are 16 channels wide (one 64-byte cache line) so that memory is read in lines.
     const int SLICE = 16;
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads((size_t)B * T * C))
     for (int i0 = 0; i0 < C; i0 += SLICE) {
         int i1 = i0 + SLICE < C ? i0 + SLICE : C;
         for (size_t bt = 0; bt < (size_t)B * T; bt++) {

@@ -5,6 +5,7 @@
 // the rest of each formula is the plain loop, which the compiler vectorises by itself.
 #include "model/gelu.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/parallel.h"  // worth_threads: small N stays on one thread
 #include "model/views.h"  // Vec, ConstVec: a chunk of the buffer seen as an Eigen vector
 
 #include <cmath>    // sqrt, tanh, M_PI
@@ -51,7 +52,7 @@ static void gelu_tanh(float* th, const float* x, size_t n) {
 void gelu_forward(float* out, const float* inp, size_t N) {
     ProfileScope timer("gelu_forward");  // --profile: the time of this call, in its layer's row
     // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3)))
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(N))
     for (size_t i0 = 0; i0 < N; i0 += CHUNK) {
         const size_t n = N - i0 < CHUNK ? N - i0 : CHUNK;
         alignas(64) float th[CHUNK];
@@ -62,7 +63,7 @@ void gelu_forward(float* out, const float* inp, size_t N) {
 
 void gelu_backward(float* dinp, const float* inp, const float* dout, size_t N) {
     ProfileScope timer("gelu_backward");  // --profile: the time of this call, in its layer's row
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(N))
     for (size_t i0 = 0; i0 < N; i0 += CHUNK) {
         const size_t n = N - i0 < CHUNK ? N - i0 : CHUNK;
         alignas(64) float th[CHUNK];

@@ -14,6 +14,7 @@
 #include "model/gelu.h"
 #include "model/layernorm.h"
 #include "model/matmul.h"
+#include "model/parallel.h"  // worth_threads: small models clear on one thread
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/residual.h"
 #include "model/rng.h"   // PyTorch-compatible normal_ for the initialisation
@@ -230,10 +231,12 @@ struct GradSpan {
 // Clears activation-gradient spans before a backward adds into them. Zeroing is bound by memory
 // bandwidth, which one core alone does not saturate, so every thread clears a share of each span;
 // one parallel region for all of them (not one per span), so a small model does not pay a fork
-// and a join per tensor.
+// and a join per tensor; none at all when the spans are too small to repay it (parallel.h).
 static void zero_backward(const std::vector<GradSpan>& spans) {
     ProfileScope timer("zero_backward");  // --profile: the time of this call, in its layer's row
-    #pragma omp parallel
+    size_t total = 0;  // floats to clear
+    for (const GradSpan& s : spans) total += s.n;
+    #pragma omp parallel if(worth_threads(total))
     for (const GradSpan& s : spans) {
         #pragma omp for nowait  // each thread its share of this span, then straight on to the next
         for (size_t i = 0; i < s.n; i++) s.p[i] = 0.0f;
@@ -254,7 +257,7 @@ static std::vector<GradSpan> block_grad_spans(const GPT2& model, int B, int T) {
 void gpt2_zero_grad(GPT2& model) {
     ProfileScope timer("gpt2_zero_grad");  // --profile: the time of this call, in its layer's row
     float* g = model.grads_memory.data();
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(model.num_parameters))
     for (size_t i = 0; i < model.num_parameters; i++) g[i] = 0.0f;  // memset, on every core
 }
 

@@ -1,6 +1,7 @@
 // layernorm.cpp: LayerNorm forward and backward. See layernorm.h.
 #include "model/layernorm.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/parallel.h"  // worth_threads: small batches stay on one thread
 #include "model/reduce.h"  // sum_double: vectorised sums in double, the same at any address
 
 #include <cmath>    // sqrt
@@ -71,7 +72,7 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
                        int B, int T, int C) {
     ProfileScope timer("layernorm_forward");  // --profile: the time of this call, in its layer's row
     const double eps = 1e-5;
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads((size_t)B * T * C))
     for (size_t bt = 0; bt < (size_t)B * T; bt++) {
         const float* x = inp + bt * C;  // seek to inp[b,t,:]
         float* y = out + bt * C;        // seek to out[b,t,:]
@@ -92,7 +93,7 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
     ProfileScope timer("layernorm_backward");  // --profile: the time of this call, in its layer's row
     const size_t BT = (size_t)B * T;
     // Part 1, dinp: each position is independent, so (b,t) owns its row.
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(BT * C))
     for (size_t bt = 0; bt < BT; bt++) {
         const float* x = inp + bt * C;    // seek to inp[b,t,:]
         const float* dy = dout + bt * C;  // seek to dout[b,t,:]
@@ -113,7 +114,7 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
     // Part 2, dweight and dbias sum over every position. Each thread owns a slice of
     // 16 channels and walks all (b,t) in order: no races, same order at any thread count.
     const int SLICE = 16;
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(BT * C))
     for (int i0 = 0; i0 < C; i0 += SLICE) {
         int i1 = i0 + SLICE < C ? i0 + SLICE : C;
         for (size_t bt = 0; bt < BT; bt++) {

@@ -1,6 +1,7 @@
 // matmul.cpp: the linear layer as Eigen GEMMs on Maps. See matmul.h.
 #include "model/matmul.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/parallel.h"  // worth_threads, MACS_PER_WORK: small products stay on one thread
 #include "model/views.h"  // Mat, ConstMat, Vec, ConstVec: the (C,BT) views
 
 #include <algorithm>  // min
@@ -60,7 +61,8 @@ void matmul_backward_naive(float* dinp, float* dweight, float* dbias, const floa
 // fast versions: Eigen GEMMs, each split across threads by parallel_ranges
 
 // Calls block(start, count) on disjoint ranges that cover [0, n), one range per thread,
-// each starting at a multiple of `align`.
+// each starting at a multiple of `align`. `macs` is the product's multiply-adds: when they are
+// too few to repay a parallel region (parallel.h), this thread runs the ranges, as at 1 thread.
 // subtle: we split each product ourselves instead of letting Eigen thread it (the Makefile
 // builds with EIGEN_DONT_PARALLELIZE): Eigen's threaded GEMM blocks the sum over k
 // differently for 1 and for 2+ threads, so results changed with the thread count. Here
@@ -71,7 +73,7 @@ void matmul_backward_naive(float* dinp, float* dweight, float* dbias, const floa
 // the very numbers the unsplit product gives; columns are taken 4 at a time (COLS = 16).
 static const Index ROWS = 48, COLS = 16;
 template <typename Block>
-static void parallel_ranges(Index n, Index align, const Block& block) {
+static void parallel_ranges(Index n, Index align, [[maybe_unused]] size_t macs, const Block& block) {
 #ifdef EIGEN_USE_BLAS
     // make BLAS=openblas: Eigen hands each product to OpenBLAS, which would start threads of
     // its own inside ours (2 x 2 on 2 cores). Our ranges are the threads: each call stays serial.
@@ -85,7 +87,7 @@ static void parallel_ranges(Index n, Index align, const Block& block) {
 #else
     const Index pieces = 0;  // 0: one range per thread
 #endif
-    #pragma omp parallel
+    #pragma omp parallel if(worth_threads(macs / MACS_PER_WORK))
     {
 #ifdef _OPENMP
         const Index threads = omp_get_num_threads(), id = omp_get_thread_num();
@@ -108,15 +110,16 @@ void matmul_forward(float* out, const float* inp, const float* weight, const flo
     ConstMat X(inp, C, BT);     // (C,BT): column bt holds inp[b,t,:]
     ConstMat W(weight, C, OC);  // (C,OC): column o holds row o of the PyTorch weight
     Mat Y(out, OC, BT);         // (OC,BT)
+    const size_t macs = (size_t)BT * C * OC;  // of the product (OC,C)(C,BT)
     // out = inp @ weight.T + bias.  Each thread takes a slice of the longer side of Y,
     // so that the operand it must re-pack for itself is the smaller one.
     if (BT >= OC) {
-        parallel_ranges(BT, COLS, [&](Index s, Index n) {
+        parallel_ranges(BT, COLS, macs, [&](Index s, Index n) {
             Y.middleCols(s, n).noalias() = W.transpose() * X.middleCols(s, n);  // (OC,C)(C,n) -> (OC,n)
             if (bias) Y.middleCols(s, n).colwise() += ConstVec(bias, OC);
         });
     } else {
-        parallel_ranges(OC, ROWS, [&](Index s, Index n) {
+        parallel_ranges(OC, ROWS, macs, [&](Index s, Index n) {
             Y.middleRows(s, n).noalias() = W.middleCols(s, n).transpose() * X;  // (n,C)(C,BT) -> (n,BT)
             if (bias) Y.middleRows(s, n).colwise() += ConstVec(bias + s, n);
         });
@@ -132,13 +135,14 @@ void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dou
     ConstMat dY(dout, OC, BT);  // (OC,BT)
     Mat dX(dinp, C, BT);        // (C,BT)
     Mat dW(dweight, C, OC);     // (C,OC): the PyTorch (OC,C) gradient
+    const size_t macs = (size_t)BT * C * OC;  // of each of the two products
     // forward: Y = W^T X, so dX += W dY                       (C,OC)(OC,BT) -> (C,BT)
-    parallel_ranges(BT, COLS, [&](Index s, Index n) { dX.middleCols(s, n).noalias() += W * dY.middleCols(s, n); });
+    parallel_ranges(BT, COLS, macs, [&](Index s, Index n) { dX.middleCols(s, n).noalias() += W * dY.middleCols(s, n); });
     // and dW^T += dY X^T, i.e. in our (C,OC) view dW += X dY^T   (C,BT)(BT,OC) -> (C,OC)
     // forward: Y += bias in every column, so dbias += the sum of dY's columns.
     // subtle: a plain loop over bt in order, not Eigen's rowwise().sum(), whose vectorized
     // order of additions depends on the data's alignment in memory.
-    parallel_ranges(OC, COLS, [&](Index s, Index n) {
+    parallel_ranges(OC, COLS, macs, [&](Index s, Index n) {
         dW.middleCols(s, n).noalias() += X * dY.middleRows(s, n).transpose();
         if (!dbias) return;
         for (Index bt = 0; bt < BT; bt++) {

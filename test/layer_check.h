@@ -8,6 +8,7 @@
 #pragma once
 #include "test/check.h"
 #include "test/fixture.h"
+#include "model/parallel.h"  // parallel_min_work: ThreadCount splits every loop
 
 #include <cmath>       // std::sqrt, std::fabs
 #include <functional>  // std::function
@@ -32,7 +33,9 @@ inline void require_shape(const Fixture& fx, const char* name, std::initializer_
 // ----------------------------------------------------------------------------
 // threads
 
-// The enclosing scope runs at n OpenMP threads (nothing, without OpenMP); the count is restored after.
+// The enclosing scope runs at n OpenMP threads (nothing, without OpenMP), and every loop, however
+// small, is split across them: the tests' tiny tensors would otherwise stay on one thread
+// (model/parallel.h). The count and the threshold are restored after.
 struct ThreadCount {
     explicit ThreadCount(int n) {
 #ifdef _OPENMP
@@ -41,13 +44,16 @@ struct ThreadCount {
 #else
         (void)n;
 #endif
+        parallel_min_work = 0;
     }
     ~ThreadCount() {
 #ifdef _OPENMP
         omp_set_num_threads(saved);
 #endif
+        parallel_min_work = saved_min_work;
     }
     int saved = 1;
+    size_t saved_min_work = parallel_min_work;
 };
 
 // ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 #include <cctype>   // isdigit
 #include <cerrno>   // errno, ERANGE
 #include <cmath>    // isfinite
-#include <cstdlib>  // strtoll, strtoull, strtod
+#include <cstdlib>  // strtoll, strtoull, strtod, getenv
 #ifdef _OPENMP
 #include <omp.h>    // omp_get_max_threads (only train.cpp's main sets the count)
 #endif
@@ -24,6 +24,16 @@ int threads_in_use() {
 #else
     return 1;
 #endif
+}
+
+std::string threads_summary() {
+    const int n = threads_in_use();
+    if (n == 1) return "1";  // nothing ever waits for another thread
+    std::string how;  // the variables that decide how a waiting thread waits, as OpenMP read them
+    for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
+        if (const char* value = std::getenv(name)) how += std::string(how.empty() ? "" : ", ") + name + "=" + value;
+    if (how.empty()) how = "waiting threads spin: OMP_WAIT_POLICY unset";
+    return std::to_string(n) + " (" + how + ")";
 }
 
 // ----------------------------------------------------------------------------

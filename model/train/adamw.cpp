@@ -1,6 +1,7 @@
 // adamw.cpp: AdamW and gradient clipping. See adamw.h.
 #include "model/train/adamw.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/parallel.h"  // worth_threads: small tensors stay on one thread
 #include "model/reduce.h"  // sum_double: the norm's sums, vectorised and deterministic
 #include "model/views.h"   // ConstVec: a chunk of v as an Eigen array, for its vector sqrt
 
@@ -49,7 +50,7 @@ void adamw_update(float* params, const float* grads, float* m, float* v, size_t 
     // vectorising a loop that calls it, so the chunk's square roots come from Eigen's vector
     // sqrt (exact, like std::sqrt: IEEE rounds both correctly).
     const size_t CHUNK = 1024;
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(n))
     for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
         const size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
         alignas(64) float sqrt_v[CHUNK];
@@ -76,7 +77,7 @@ double grad_norm(const float* grads, size_t n) {
     const size_t BLOCKS = 64;
     const size_t per = (n + BLOCKS - 1) / BLOCKS;
     double partial[BLOCKS];
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(n))
     for (size_t k = 0; k < BLOCKS; k++) {
         const size_t start = std::min(n, k * per), end = std::min(n, start + per);
         const float* g = grads + start;
@@ -93,7 +94,7 @@ void clip_grads(float* grads, size_t n, double norm, float max_norm) {
     double coef = (double)max_norm / (norm + 1e-6);
     if (coef >= 1.0) return;
     const float c = (float)coef;
-    #pragma omp parallel for
+    #pragma omp parallel for if(worth_threads(n))
     for (size_t i = 0; i < n; i++) grads[i] *= c;
 }
 

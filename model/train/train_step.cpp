@@ -1,5 +1,6 @@
 // train_step.cpp: one optimizer step. See train_step.h.
 #include "model/train/train_step.h"
+#include "model/parallel.h"  // worth_threads: small models scale on one thread
 
 #include <cmath>  // isfinite
 #include <vector>
@@ -25,7 +26,7 @@ StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, in
     if (cfg.accum_steps > 1) {
         const float inv = 1.0f / (float)cfg.accum_steps;
         float* g = model.grads_memory.data();
-        #pragma omp parallel for
+        #pragma omp parallel for if(worth_threads(model.num_parameters))
         for (size_t i = 0; i < model.num_parameters; i++) g[i] *= inv;
     }
     StepResult r;

@@ -110,6 +110,7 @@ TEST_CASE("attention/fast against naive") {
     // T=19 with NH=3 heads of hs=5: the softmax sums run 8 lanes plus every remainder, the
     // triangular products have odd sizes. T=260: the scores of late queries cross exp_inplace's
     // 256-float chunk. B=2 and NH>1, so a head or batch offset off by one cannot pass.
+    ThreadCount split(3);  // every loop across 3 threads, however small (model/parallel.h)
     struct Shape { int B, T, C, NH; };
     for (Shape s : {Shape{2, 19, 15, 3}, Shape{1, 260, 16, 2}}) {
         CAPTURE(s.T);

@@ -120,6 +120,7 @@ TEST_CASE("crossentropy/softmax_forward_naive against PyTorch") {
 TEST_CASE("crossentropy/softmax_forward fast against naive") {
     // V=37 (4 rounds of 8 lanes + 5) padded to Vp=48; V=601 (two 256-float exp chunks + 89)
     // padded to Vp=640. Logits 5*U(-1,1): probabilities spread over e^10.
+    ThreadCount split(3);  // every loop across 3 threads, however small (model/parallel.h)
     struct Shape { int B, T, V, Vp; };
     for (Shape s : {Shape{2, 19, 37, 48}, Shape{1, 17, 601, 640}}) {
         CAPTURE(s.V);

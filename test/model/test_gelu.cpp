@@ -72,6 +72,7 @@ TEST_CASE("gelu/fast against naive") {
     // N = 2*1024 + 333: two full chunks of gelu.cpp's 1024 and a remainder that is not a multiple
     // of 8 or 16 (Eigen's vector width), so the vector tanh's scalar tail runs too. Inputs span
     // [-6, 6): both tails, where tanh u rounds towards +-1.
+    ThreadCount split(3);  // every loop across 3 threads, however small (model/parallel.h)
     const size_t n = 2 * 1024 + 333;
     const std::vector<float> inp = random_floats(n, 5, 6.0f), dout = random_floats(n, 6);
     std::vector<float> out(n), fout(n), dinp(n, 0.5f), fdinp(n, 0.5f);  // 0.5: backward adds

@@ -101,6 +101,7 @@ TEST_CASE("layernorm/fast against naive") {
     // C=37: four rounds of reduce.h's 8 lanes plus a remainder of 5, and two 16-channel slices of
     // dweight/dbias plus a remainder of 5. T=19, B=2. Inputs 2*U(-1,1) + 0.7: a mean away from 0,
     // so the variance is a difference of unequal terms.
+    ThreadCount split(3);  // every loop across 3 threads, however small (model/parallel.h)
     const int b = 2, t = 19, c = 37;
     const size_t btc = (size_t)b * t * c;
     std::vector<float> inp = random_floats(btc, 10, 2.0f);

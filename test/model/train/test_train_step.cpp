@@ -8,11 +8,10 @@
 
 #include "model/gpt2.h"
 #include "model/train/train_step.h"
+#include "model/parallel.h"  // PARALLEL_MIN_WORK, parallel_min_work: loops whole or split
 #include "test/check.h"
+#include "test/layer_check.h"     // ThreadCount
 #include "test/model/gradcheck.h"  // loss_of, random_direction_check
-#ifdef _OPENMP
-#include <omp.h>  // omp_set_num_threads: only tests and train.cpp touch threads
-#endif
 
 // Random tokens in [0,V), seeded: (n) values.
 static std::vector<int> random_tokens(size_t n, int V, unsigned seed) {
@@ -80,20 +79,22 @@ TEST_CASE("train_step/same seed, same threads: bit-identical losses over 20 step
     CHECK(a[19] < a[0]);  // and it learns
 }
 
-TEST_CASE("train_step/same seed at 1, 2 and 4 threads: bit-identical losses") {
-#ifdef _OPENMP
-    int saved = omp_get_max_threads();
+TEST_CASE("train_step/same seed at 1, 2 and 4 threads, loops split or whole: bit-identical losses") {
+    // ThreadCount splits every loop across the threads, however small; then 2 threads at the
+    // default threshold (model/parallel.h), where this small model runs its matmuls split and
+    // every other loop whole on one thread
     std::vector<std::vector<double>> runs;
     for (int threads : {1, 2, 4}) {
-        omp_set_num_threads(threads);
+        ThreadCount use(threads);
         runs.push_back(run20(0.1f, 2, 2));
     }
-    omp_set_num_threads(saved);
-    for (int i = 0; i < 20; i++) {
-        CHECK(runs[0][i] == runs[1][i]);
-        CHECK(runs[0][i] == runs[2][i]);
+    {
+        ThreadCount use(2);
+        parallel_min_work = PARALLEL_MIN_WORK;  // restored by ThreadCount
+        runs.push_back(run20(0.1f, 2, 2));
     }
-#endif
+    for (size_t r = 1; r < runs.size(); r++)
+        for (int i = 0; i < 20; i++) CHECK(runs[0][i] == runs[r][i]);
 }
 
 TEST_CASE("train_step/gradient accumulation over k micro-batches equals one batch k times larger") {
