@@ -3,7 +3,8 @@
 //   DIR/model_NNNNNNNN.bin    the weights (llm.c's format), then
 //   DIR/state_NNNNNNNN.bin    what a resume needs besides them (train_state.h), written last
 //   DIR/model_best.bin        the weights of the best validation loss so far (train.cpp)
-// Keeping only the newest K pairs (-nk) and cutting main.log back to a resumed step live here.
+// Keeping only the newest K pairs (-nk), cutting main.log back to a resumed step and refusing
+// to mix a new run with an old one's files (--overwrite) live here.
 #pragma once
 #include <memory>  // unique_ptr
 #include <string>
@@ -22,3 +23,7 @@ std::unique_ptr<File> run_dir_open_log(const std::string& dir, int resumed_step)
 // Appends one printf-formatted line with a single write, so a crash never leaves half a line.
 // Does nothing when log is nullptr. Throws Error if the write fails (disk full).
 void log_line(File* log, const char* fmt, ...);
+// Before a NEW run into dir (not a resume): if dir holds a run's files (main.log, model_best.bin,
+// model_N/state_N.bin), throws UsageError naming the choices (-y 1, another -o, --overwrite);
+// with overwrite, deletes those files instead (and nothing else in dir). "" (no -o): nothing.
+void run_dir_check_new(const std::string& dir, bool overwrite);
