@@ -6,7 +6,6 @@
 // flags (data/common/flags.h), sets the thread count and runs it.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
 #include <chrono>   // steady_clock: ms per step
-#include <csignal>  // SIGINT, SIGTERM: stop cleanly
 #include <cstdint>  // int64_t, uint64_t, INT64_MAX
 #include <cstdio>
 #include <memory>   // make_shared: the options a Command owns
@@ -23,6 +22,7 @@
 
 #include "data/common/files.h"        // Error, UsageError, file_exists
 #include "data/common/flags.h"        // Command, flag, flags_parse: the one flag mechanism
+#include "data/common/stop.h"         // stop_requested: Ctrl-C stops the run cleanly
 #include "data/open_data.h"           // -i / -j: shards, or a text file split 90/10
 #include "data/prepare.h"             // ./train prepare: text -> token shards
 #include "data/shard.h"               // read_shard_header: the vocabulary shards were made with
@@ -146,6 +146,15 @@ static void check_command_line(const Options& opt, bool resumed) {
     bool looks_like_file = opt.model.find('/') != std::string::npos || opt.model.find('.') != std::string::npos;
     if (looks_like_file && !file_exists(opt.model)) throw Error(opt.model + ": cannot open (no such file)");
     if (opt.more_steps > 0 && !resumed) throw UsageError("--more-steps needs -y 1 -o DIR (a new run takes -x)");
+    parse_schedule(opt.schedule);  // -k: a known name
+}
+
+// A resume whose -x (the total step count, as in llm.c) is not past its checkpoint: the fix, in one line.
+static void check_steps_left(const std::string& dir, int step, int max_steps) {
+    if (max_steps < 0 || max_steps > step) return;
+    throw UsageError(dir + " is at step " + std::to_string(step) + " and -x " + std::to_string(max_steps) +
+                     " is the total step count: nothing to train; to go on: ./train -y 1 -o " + dir + " -x " +
+                     std::to_string(step + 800) + " (or --more-steps 800)");
 }
 
 // The first shard of a glob ("" if none matches, or the pattern is a text file).
@@ -281,11 +290,6 @@ struct Batches {
 // ----------------------------------------------------------------------------
 // in the loop: validation, samples, checkpoints, stopping, the step's line
 
-// subtle: the one global. A signal handler can only set a flag; the loop reads it
-// between steps, saves, and exits cleanly (Ctrl-C or `kill` never loses the run).
-static volatile std::sig_atomic_t stop_requested = 0;
-static void on_signal(int) { stop_requested = 1; }
-
 // The step's line: loss, lr, norm, time, throughput, time left. Piped, or with --print-every N,
 // a full line every N steps (1 when piped); on a terminal by default one line rewritten in place
 // (\r), which any other output (validation, sample, checkpoint, stop) first ends with a newline.
@@ -366,7 +370,10 @@ static bool stop_here(const Options& opt, const TrainState& state, int step, Ste
 // the training run
 
 static int train_main(const Options& opt, const std::vector<std::string>& args, const TrainState* resumed) {
+    // subtle: before anything is printed (setvbuf must come first); piped, each line as it is printed
+    if (!isatty(fileno(stdout))) std::setvbuf(stdout, nullptr, _IOLBF, 0);
     check_command_line(opt, resumed != nullptr);
+    const int accum_steps = micro_batches_per_step(opt);  // -d: a multiple of B*T
     // the tokenizer (none given: by the one rule, from the checkpoint's vocabulary), checked
     // against the vocabulary the shards were prepared with
     bool read_vocab = opt.tokenizer.empty() && file_exists(opt.model);
@@ -375,14 +382,12 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     tokenizer_load(tok, tokenizer);
     check_shard_vocab(opt.train_data, tok, tokenizer);
     if (!resumed) run_dir_check_new(opt.output_dir, opt.overwrite);  // last: --overwrite deletes
-    if (!isatty(fileno(stdout))) std::setvbuf(stdout, nullptr, _IOLBF, 0);  // piped: each line as it is printed
     std::printf("threads: %d\n", threads_in_use());  // main() set them from --threads
     if (opt.output_dir.empty()) std::printf("no -o: nothing will be saved (no checkpoints, no main.log)\n");
     // the model: from a checkpoint, or fresh from a descriptor
     GPT2 model;
     build_model(model, opt, tok, tokenizer);
     const int B = opt.batch_size, T = opt.seq_len;
-    const int accum_steps = micro_batches_per_step(opt);
     const int64_t total_batch = (int64_t)accum_steps * B * T;  // tokens per optimizer step
     print_model_card(model, B, T);
     std::printf("batch: B=%d T=%d, %d micro-batch(es) = %ld tokens per step\n", B, T, accum_steps, (long)total_batch);
@@ -397,6 +402,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     bool has_val = open_data(train_loader, val_loader, opt.train_data, opt.val_data, B, T, lo, tok);
     const int epoch_steps = (int)(dataloader_num_batches(train_loader) / (size_t)accum_steps);
     int max_steps = opt.max_steps >= 0 ? opt.max_steps : epoch_steps;
+    if (resumed) check_steps_left(opt.output_dir, resumed->step, max_steps);
     std::printf("steps: %d (%zu batches per epoch)\n", max_steps, dataloader_num_batches(train_loader));
     const TrainStepConfig step_cfg = train_step_config(opt, accum_steps, max_steps, epoch_steps);
     if (max_steps > step_cfg.schedule.total) report_extension(step_cfg.schedule, max_steps, resumed ? resumed->step : 0);
@@ -407,8 +413,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     const int start_step = resumed ? resumed->step : 0;
     if (resumed) restore(model, train_loader, *resumed, opt);
     std::unique_ptr<File> log = run_dir_open_log(opt.output_dir, resumed ? start_step : -1);  // none without -o
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    stop_on_signals();  // Ctrl-C: the loop saves and stops (data/common/stop.h)
 
     Batches batches{train_loader, opt.overfit != 0, {}, {}};
     const double flops_per_token = gpt2_flops_per_token(model.config, T);
@@ -490,10 +495,7 @@ static int resume_main(const std::vector<std::string>& args, const std::string& 
     std::vector<std::string> with_model = merged;
     with_model.insert(with_model.end(), {"-e", model_path(dir, steps.back())});
     parse_train_args(opt, with_model);
-    if (opt.max_steps >= 0 && opt.max_steps <= state.step)
-        throw UsageError(dir + " is at step " + std::to_string(state.step) + " and -x " + std::to_string(opt.max_steps) +
-                         " is the total step count: nothing to train; to go on: ./train -y 1 -o " + dir + " -x " +
-                         std::to_string(state.step + 800) + " (or --more-steps 800)");
+    check_steps_left(dir, state.step, opt.max_steps);  // -1 (one epoch): train_main checks, once it knows the data
     return train_main(opt, merged, &state);
 }
 
