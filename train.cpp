@@ -1,7 +1,8 @@
 // train.cpp: the driver of ./train. Read this file first, top to bottom.
-// It reads like llm.c's train_gpt2.c main(): the defaults and their flags, then train_main:
-// model -> data -> tokenizer -> the training loop (validate every -v steps, sample every -s
-// steps, one log line per step, checkpoints every -n steps). At the bottom, main() picks the
+// It reads like llm.c's train_gpt2.c main(): the defaults and their flags, the checks made before
+// anything is built, then train_main: tokenizer -> model -> data -> the training loop (validate
+// every -v steps, sample every -s steps, a line per step (piped; on a terminal one progress line),
+// checkpoints every -n steps), and resume_main (-y 1). At the bottom, main() picks the
 // subcommand (`./train tokenizer|prepare|sample|bench ...`, each in its own folder), parses its
 // flags (data/common/flags.h), sets the thread count and runs it.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
@@ -100,7 +101,7 @@ static std::vector<Flag> train_flags(Options& o) {
         // the schedule
         flag("-x", "--max-steps", &o.max_steps, -1, 1000000000, "total optimizer steps, counted from 0 (-1: one epoch)"),
         flag(nullptr, "--more-steps", &o.more_steps, 0, 1000000000, "with -y 1: train N steps past the checkpoint (sets -x)"),
-        flag("-k", "--schedule", &o.schedule, "lr schedule: cosine, linear, constant"),
+        flag("-k", "--schedule", &o.schedule, "lr schedule: cosine or linear from -l down to -l x -q, or constant"),
         flag("-l", "--learning-rate", &o.learning_rate, 0, 10, "peak learning rate"),
         flag("-u", "--warmup", &o.warmup, 0, 1000000000, "warmup steps"),
         flag("-q", "--final-lr-frac", &o.final_lr_frac, 0, 1, "final lr as a fraction of -l; steps past the schedule run at it"),
