@@ -14,6 +14,7 @@
 #include "data/shard.h"
 #include "model/gpt2.h"
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
+#include "model/train/train_state.h"  // train_state_load/save: a state as older versions wrote it
 #include "data/common/files.h"
 #include "test/check.h"
 
@@ -364,6 +365,7 @@ TEST_CASE("cli/piped output arrives line by line") {
     std::string text = corpus(dir), out = dir + "/out.txt";
     pid_t pid = start(std::string(SMALL) + "-x 1000000 -i " + text + " -o " + dir + "/run", out);
     bool seen = wait_for(out, "step    40/", pid);
+    usleep(50000);  // some 50 steps more: a 4 KB stdout buffer would now hold ~30 unwritten lines
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     REQUIRE(seen);
@@ -373,6 +375,7 @@ TEST_CASE("cli/piped output arrives line by line") {
     std::sscanf(printed.c_str() + printed.rfind("\nstep ") + 1, "step %d", &last_printed);
     std::sscanf(log.c_str() + log.rfind("\ns:") + 1, "s:%d", &last_logged);
     CHECK(last_printed >= last_logged);
+    CHECK(printed.back() == '\n');  // killed between lines, never inside one
     CHECK(last_logged >= 40);
 }
 
@@ -423,4 +426,29 @@ TEST_CASE("cli/Ctrl-C during a long sample in training ends the sample at once, 
     CHECK(printed.find("stopped by a signal after step 1; resume with ./train -y 1 -o " + dir + "/run\n") !=
           std::string::npos);
     CHECK(file_exists(dir + "/run/state_00000001.bin"));
+}
+
+TEST_CASE("cli/a state saved before -q's default became 0 resumes with the old default, 1.0") {
+    std::string dir = temp_dir("cli-old-q");
+    std::string text = corpus(dir), whole = dir + "/whole", old = dir + "/old";
+    REQUIRE(run_train(std::string(SMALL) + "-x 10 -n 5 -q 1 -i " + text + " -o " + whole).status == 0);
+    // the same run stopped at step 5, its saved command line without -q, as every run saved it before
+    REQUIRE(run_train(std::string(SMALL) + "-x 10 -n 5 -q 1 -i " + text + " -o " + old).status == 0);
+    for (const char* f : {"/model_00000010.bin", "/state_00000010.bin"}) std::remove((old + f).c_str());
+    GPT2 model;
+    gpt2_build_from_checkpoint(model, old + "/model_00000005.bin");
+    TrainState state;
+    train_state_load(old + "/state_00000005.bin", model.num_parameters, state);
+    std::vector<std::string> argv;
+    for (size_t i = 0; i < state.argv.size(); i++)
+        if (state.argv[i] == "-q") i++;
+        else argv.push_back(state.argv[i]);
+    REQUIRE(argv.size() + 2 == state.argv.size());
+    state.argv = argv;
+    train_state_save(old + "/state_00000005.bin", state);
+    Run resumed = run_train("-y 1 -o " + old);
+    INFO(resumed.output);
+    REQUIRE(resumed.status == 0);
+    CHECK(read_file(old + "/main.log") == read_file(whole + "/main.log"));
+    CHECK(read_file(old + "/model_00000010.bin") == read_file(whole + "/model_00000010.bin"));
 }
