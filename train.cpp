@@ -440,9 +440,11 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
         // one optimizer step (model/train/train_step.cpp): accumulate over micro-batches, clip, update
         auto t0 = std::chrono::steady_clock::now();
         StepResult r = gpt2_train_step(model, step_cfg, step, B, T, [&](int* in, int* tg) { batches.next(in, tg); });
-        if (!r.updated && !opt.skip_nonfinite)
+        if (!r.updated && !opt.skip_nonfinite) {
+            end_progress(printer);
             throw Error("step " + std::to_string(step + 1) + ": loss " + std::to_string(r.loss) + ", gradient norm " +
                         std::to_string(r.norm) + " is not finite; stopped, the last checkpoint is untouched");
+        }
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         print_step(printer, ms, r, step, max_steps, total_batch, flops_per_token);
         log_line(log.get(), "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
