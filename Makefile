@@ -63,14 +63,16 @@ data: cache/tinyshakespeare.txt
 cache/tinyshakespeare.txt:
 	@$(if $(TS_URL),,$(error data/corpus.h: TINYSHAKESPEARE_URL not found, the data target reads it))$(if $(TS_SHA),,$(error data/corpus.h: TINYSHAKESPEARE_SHA256 not found))mkdir -p cache && curl -fsSL -o $@.tmp $(TS_URL) && echo "$(TS_SHA)  $@.tmp" | sha256sum -c --quiet && mv $@.tmp $@ || { rm -f $@.tmp; echo "error: could not download and verify $(TS_URL); copy that file to $@ or set SCRATCHGPT_DATA=/path/to/input.txt" >&2; exit 1; }
 # the README's main command: build, find the corpus ($$SCRATCHGPT_DATA, ../shared/data/, else download),
-# learn a BPE vocabulary and tokenize into out/ (both cached), train the default model (~5 min), sample.
+# learn a BPE vocabulary and tokenize into out/ (both cached), train the default model (~5 min) into
+# RUN_DIR (out/vVOCAB/: each vocabulary's run in its own folder; a second make run starts it over), sample.
 CORPUS    := $(or $(SCRATCHGPT_DATA),$(wildcard ../shared/data/tinyshakespeare.txt),cache/tinyshakespeare.txt)
 VOCAB     ?= 1024
 RUN_TOK   := out/tokenizer_$(VOCAB).vocab
+RUN_DIR   ?= out/v$(VOCAB)
 RUN_FLAGS ?= -e l4h4c128 -b 16 -t 128 -x 2800 -l 4e-3 -u 100 -q 0.1 -c 0.1 -v 200 -m 20 -s 2800 -g 300
 run: train $(CORPUS) $(RUN_TOK)
 	./train prepare -i $(CORPUS) -o out/data --name tinyshakespeare_$(VOCAB) --tokenizer $(RUN_TOK)
-	./train -i 'out/data/tinyshakespeare_$(VOCAB)_train_*.bin' -j 'out/data/tinyshakespeare_$(VOCAB)_val_*.bin' -o out --tokenizer $(RUN_TOK) $(RUN_FLAGS)
+	./train -i 'out/data/tinyshakespeare_$(VOCAB)_train_*.bin' -j 'out/data/tinyshakespeare_$(VOCAB)_val_*.bin' -o $(RUN_DIR) --overwrite --tokenizer $(RUN_TOK) $(RUN_FLAGS)
 $(RUN_TOK): $(CORPUS) | train
 	@mkdir -p out
 	./train tokenizer train --input $(CORPUS) --vocab-size $(VOCAB) --out $@

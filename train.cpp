@@ -1,21 +1,22 @@
 // train.cpp: the driver of ./train. Read this file first, top to bottom.
-// It reads like llm.c's train_gpt2.c main(): the defaults and their flags, then train_main:
-// model -> data -> tokenizer -> the training loop (validate every -v steps, sample every -s
-// steps, one log line per step, checkpoints every -n steps). At the bottom, main() picks the
+// It reads like llm.c's train_gpt2.c main(): the defaults and their flags, the checks made before
+// anything is built, then train_main: tokenizer -> model -> data -> the training loop (validate
+// every -v steps, sample every -s steps, a line per step (piped; on a terminal one progress line),
+// checkpoints every -n steps), and resume_main (-y 1). At the bottom, main() picks the
 // subcommand (`./train tokenizer|prepare|sample|bench ...`, each in its own folder), parses its
 // flags (data/common/flags.h), sets the thread count and runs it.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
 #include <chrono>   // steady_clock: ms per step
-#include <csignal>  // SIGINT, SIGTERM: stop cleanly
 #include <cstdint>  // int64_t, uint64_t, INT64_MAX
 #include <cstdio>
 #include <cstdlib>  // getenv, setenv, unsetenv: the wait policy
 #include <memory>   // make_shared: the options a Command owns
 #include <string>
 #include <vector>
+#include <glob.h>    // glob: the first shard of -i, for its vocabulary
+#include <unistd.h>  // isatty: a progress line on a terminal, lines when piped; execv: the wait policy
 #ifdef _OPENMP
 #include <omp.h>     // omp_set_num_threads: the one owner of threads
-#include <unistd.h>  // execv, execvp: restart with the wait policy set
 #elif !defined(NO_OMP)
 // subtle: without -fopenmp the pragmas are silently ignored and ./train would run on one thread
 #error "scratchgpt needs OpenMP: compile with -fopenmp (make does; clang++ also needs libomp: Debian libomp-dev, macOS brew install libomp + -Xpreprocessor -fopenmp -lomp), or build serially with make NO_OMP=1"
@@ -23,8 +24,10 @@
 
 #include "data/common/files.h"        // Error, UsageError, file_exists
 #include "data/common/flags.h"        // Command, flag, flags_parse: the one flag mechanism
+#include "data/common/stop.h"         // stop_requested: Ctrl-C stops the run cleanly
 #include "data/open_data.h"           // -i / -j: shards, or a text file split 90/10
 #include "data/prepare.h"             // ./train prepare: text -> token shards
+#include "data/shard.h"               // read_shard_header: the vocabulary shards were made with
 #include "model/cli/bench.h"          // ./train bench
 #include "model/cli/model_card.h"     // what the model costs, printed at start
 #include "model/cli/sample.h"         // generate; ./train sample
@@ -51,7 +54,7 @@ struct Options {
     std::string schedule = "cosine";   // -k  cosine | linear | constant
     float learning_rate = 3e-4f;       // -l
     int warmup = 0;                    // -u  warmup steps
-    float final_lr_frac = 1.0f;        // -q  final lr as a fraction of -l (llm.c's default 1.0: no decay)
+    float final_lr_frac = 0.0f;        // -q  final lr as a fraction of -l (llm.c's 1.0 makes cosine constant)
     float weight_decay = 0.0f;         // -c
     int val_every = 20;                // -v  validate every N steps (0 = never)
     int val_batches = 20;              // -m  batches per validation
@@ -74,6 +77,10 @@ struct Options {
     std::string tokenizer = "";        // --tokenizer byte | gpt2 | FILE (none: tokenizer_spec_for's rule, -o records it)
     int block_size = 0;                // --block-size maxT of a fresh model (0 = -t)
     int vocab = 0;                     // --vocab      V of a fresh model (0 = the tokenizer's)
+    int print_every = 0;               // --print-every a full step line every N steps (0: terminal: a progress line; piped: every step)
+    bool overwrite = false;            // --overwrite  a new run first deletes the run files in -o
+    int more_steps = 0;                // --more-steps with -y 1: N steps past the checkpoint (becomes -x)
+    int schedule_steps = 0;            // --schedule-steps steps the lr schedule spans (0: -x, -1: one epoch)
 };
 
 static std::vector<Flag> train_flags(Options& o) {
@@ -82,7 +89,8 @@ static std::vector<Flag> train_flags(Options& o) {
         // data and output
         flag("-i", "--train-data", &o.train_data, "training data: shard glob or text file"),
         flag("-j", "--val-data", &o.val_data, "validation data: shard glob (none: 10% of a text -i)"),
-        flag("-o", "--output-dir", &o.output_dir, "directory for main.log and checkpoints"),
+        flag("-o", "--output-dir", &o.output_dir, "directory for main.log and checkpoints (none: nothing saved)"),
+        flag(nullptr, "--overwrite", &o.overwrite, "a new run into an -o holding another run deletes that run's files"),
         flag("-b", "--batch-size", &o.batch_size, 1, 1 << 20, "B, sequences per micro-batch"),
         flag("-t", "--seq-len", &o.seq_len, 1, 1 << 20, "T, tokens per sequence"),
         flag("-d", "--total-batch-size", &o.total_batch_size, -1, BIG, "tokens per step (-1: B*T)"),
@@ -93,11 +101,13 @@ static std::vector<Flag> train_flags(Options& o) {
         flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: the run's, beside -e's checkpoint; else gpt2 for V=50257, else byte)"),
         flag(nullptr, "--dropout", &o.dropout, 0, 0.99, "dropout probability"),
         // the schedule
-        flag("-x", "--max-steps", &o.max_steps, -1, 1000000000, "optimizer steps (-1: one epoch)"),
-        flag("-k", "--schedule", &o.schedule, "lr schedule: cosine, linear, constant"),
+        flag("-x", "--max-steps", &o.max_steps, -1, 1000000000, "total optimizer steps, counted from 0 (-1: one epoch)"),
+        flag(nullptr, "--more-steps", &o.more_steps, 0, 1000000000, "with -y 1: train N steps past the checkpoint (sets -x)"),
+        flag("-k", "--schedule", &o.schedule, "lr schedule: cosine or linear from -l down to -l x -q, or constant"),
         flag("-l", "--learning-rate", &o.learning_rate, 0, 10, "peak learning rate"),
         flag("-u", "--warmup", &o.warmup, 0, 1000000000, "warmup steps"),
-        flag("-q", "--final-lr-frac", &o.final_lr_frac, 0, 1, "final lr as a fraction of -l"),
+        flag("-q", "--final-lr-frac", &o.final_lr_frac, 0, 1, "final lr as a fraction of -l; steps past the schedule run at it"),
+        flag(nullptr, "--schedule-steps", &o.schedule_steps, -1, 1000000000, "steps the lr schedule spans (0: -x, -1: one epoch)"),
         // the optimizer
         flag("-c", "--weight-decay", &o.weight_decay, 0, 10, "AdamW weight decay (2-D weights)"),
         flag(nullptr, "--beta2", &o.beta2, 0, 0.999999, "AdamW beta2"),
@@ -111,6 +121,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag(nullptr, "--early-stop", &o.early_stop, 0, 1000000000, "stop after N validations without a new best"),
         flag("-s", "--sample-every", &o.sample_every, 0, 1000000000, "sample every N steps (0: never)"),
         flag("-g", "--gen-tokens", &o.gen_tokens, 0, 1000000000, "tokens per sample"),
+        flag(nullptr, "--print-every", &o.print_every, 0, 1000000000, "a step line every N steps (0: a progress line on a terminal, every step piped)"),
         flag(nullptr, "--temperature", &o.temperature, 0, 100, "sampling temperature (0: greedy)"),
         flag(nullptr, "--top-k", &o.top_k, 0, 1 << 30, "sample among the k likeliest (0: all)"),
         flag(nullptr, "--prompt", &o.prompt, "the text samples continue (none: the start of a document)"),
@@ -123,6 +134,66 @@ static std::vector<Flag> train_flags(Options& o) {
 }
 
 // ----------------------------------------------------------------------------
+// checks before anything is built: a mistake costs one line, not a model card
+
+// A path with none of glob's * ? [ names one file, which must exist.
+static void check_exists(const char* flag, const std::string& path) {
+    if (path.find_first_of("*?[") == std::string::npos && !file_exists(path))
+        throw Error(std::string(flag) + " " + path + ": no such file (a text file, or a glob of shards from ./train prepare)");
+}
+
+// The command line and the files it names: -i, -j, -e, --more-steps.
+static void check_command_line(const Options& opt, bool resumed) {
+    if (opt.train_data.empty()) throw UsageError("-i is required: a text file or a glob of token shards");
+    check_exists("-i", opt.train_data);
+    if (!opt.val_data.empty()) check_exists("-j", opt.val_data);
+    bool looks_like_file = opt.model.find('/') != std::string::npos || opt.model.find('.') != std::string::npos;
+    if (looks_like_file && !file_exists(opt.model)) throw Error(opt.model + ": cannot open (no such file)");
+    if (opt.more_steps > 0 && !resumed) throw UsageError("--more-steps needs -y 1 -o DIR (a new run takes -x)");
+    parse_schedule(opt.schedule);  // -k: a known name
+}
+
+// A resume whose -x (the total step count, as in llm.c) is not past its checkpoint: the fix, in one line.
+static void check_steps_left(const std::string& dir, int step, int max_steps) {
+    if (max_steps < 0 || max_steps > step) return;
+    throw UsageError(dir + " is at step " + std::to_string(step) + " and -x " + std::to_string(max_steps) +
+                     " is the total step count: nothing to train; to go on: ./train -y 1 -o " + dir + " -x " +
+                     std::to_string(step + 800) + " (or --more-steps 800)");
+}
+
+// The first shard of a glob ("" if none matches, or the pattern is a text file).
+static std::string first_shard(const std::string& pattern) {
+    glob_t g;
+    std::string first;
+    if (glob(pattern.c_str(), 0, nullptr, &g) == 0 && g.gl_pathc > 0) first = g.gl_pathv[0];
+    globfree(&g);
+    return is_shard_file(first) ? first : "";
+}
+
+// Shards record the vocabulary they were prepared with (header slot 3), and `./train prepare`
+// writes NAME.prepare beside NAME_train_*.bin naming its --tokenizer: a run whose tokenizer is
+// smaller is told which one to pass, before a model is built.
+static void check_shard_vocab(const std::string& pattern, const Tokenizer& tok, const std::string& spec) {
+    std::string shard = first_shard(pattern);
+    if (shard.empty()) return;
+    int V = read_shard_header(shard).vocab_size;
+    if (V <= tokenizer_vocab_size(tok)) return;
+    std::string fix = "--tokenizer with the " + std::to_string(V) + "-token vocabulary they were prepared with";
+    size_t cut = shard.rfind("_train_");
+    if (cut == std::string::npos) cut = shard.rfind("_val_");
+    std::string manifest = cut != std::string::npos ? shard.substr(0, cut) + ".prepare" : "";
+    if (!manifest.empty() && file_exists(manifest)) {
+        char used[512] = "";
+        std::string text = read_file(manifest);
+        size_t at = text.find("\ntokenizer ");
+        if (at != std::string::npos && std::sscanf(text.c_str() + at + 1, "tokenizer %511s", used) == 1)
+            fix = std::string("--tokenizer ") + used;
+    }
+    throw UsageError(shard + ": shards were prepared with a " + std::to_string(V) + "-token vocabulary, this run's tokenizer (" +
+                     spec + ") has " + std::to_string(tokenizer_vocab_size(tok)) + "; pass " + fix);
+}
+
+// ----------------------------------------------------------------------------
 // set-up: the model, the batch, the step
 
 // From a checkpoint file, or fresh from a descriptor; checked against -t and the tokenizer.
@@ -130,12 +201,16 @@ static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
     if (file_exists(opt.model)) {
         gpt2_build_from_checkpoint(model, opt.model);
         const GPT2Config& c = model.config;
+        int step = -1;  // from the name model_NNNNNNNN.bin, where a run wrote it
+        size_t slash = opt.model.rfind('/');
+        std::sscanf(opt.model.c_str() + (slash == std::string::npos ? 0 : slash + 1), "model_%8d.bin", &step);
+        std::string at = step >= 0 ? "step " + std::to_string(step) + ", " : "";
+        std::printf("loaded %s (%sL=%d NH=%d C=%d V=%d maxT=%d)\n", opt.model.c_str(), at.c_str(), c.num_layers,
+                    c.num_heads, c.channels, c.vocab_size, c.max_seq_len);
         if ((opt.block_size > 0 && opt.block_size != c.max_seq_len) || (opt.vocab > 0 && opt.vocab != c.vocab_size))
             throw UsageError(opt.model + " has block size " + std::to_string(c.max_seq_len) + " and vocab " +
                              std::to_string(c.vocab_size) + ", not what --block-size/--vocab ask for");
     } else {
-        if (opt.model.find('/') != std::string::npos || opt.model.find('.') != std::string::npos)
-            throw Error(opt.model + ": cannot open (no such file)");  // meant a file, not a descriptor
         int maxT = opt.block_size > 0 ? opt.block_size : opt.seq_len;
         int V = opt.vocab > 0 ? opt.vocab : tokenizer_vocab_size(tok);
         gpt2_build_from_descriptor(model, opt.model, maxT, V, opt.seed);
@@ -160,19 +235,33 @@ static int micro_batches_per_step(const Options& opt) {
     return (int)(total_batch / tokens_per_micro);
 }
 
-static TrainStepConfig train_step_config(const Options& opt, int accum_steps, int max_steps) {
+// The schedule spans --schedule-steps (set when a finished run is extended: its cosine stays as it
+// was planned, and the extra steps run at its final lr, -l x -q), else -x.
+static TrainStepConfig train_step_config(const Options& opt, int accum_steps, int max_steps, int epoch_steps) {
     TrainStepConfig cfg;
     cfg.accum_steps = accum_steps;
     cfg.grad_clip = opt.grad_clip;
     cfg.seed = opt.seed;
     cfg.schedule.lr = opt.learning_rate;
     cfg.schedule.warmup = opt.warmup;
-    cfg.schedule.total = max_steps;
+    cfg.schedule.total = opt.schedule_steps > 0 ? opt.schedule_steps : opt.schedule_steps < 0 ? epoch_steps : max_steps;
     cfg.schedule.final_frac = opt.final_lr_frac;
     cfg.schedule.kind = parse_schedule(opt.schedule);
     cfg.adamw.beta2 = opt.beta2;
     cfg.adamw.weight_decay = opt.weight_decay;
     return cfg;
+}
+
+// Steps past the schedule's span (an extended run) run at its final lr; say so, and refuse a final lr of 0.
+static void report_extension(const ScheduleConfig& s, int max_steps, int start_step) {
+    float lr = learning_rate(s, s.total);
+    if (lr == 0.0f && start_step < max_steps)
+        throw UsageError("the lr schedule ends at 0 after step " + std::to_string(s.total) + " (-q 0), so steps " +
+                         std::to_string(s.total + 1) + ".." + std::to_string(max_steps) +
+                         " would not learn: give their lr as a fraction of -l, e.g. -q 0.1");
+    std::printf("lr schedule: %s over %d steps; steps %d..%d run at its final lr %.2e\n",
+                s.kind == Schedule::Constant ? "constant" : s.kind == Schedule::Linear ? "linear" : "cosine", s.total,
+                s.total + 1, max_steps, lr);
 }
 
 // A resumed run goes on with the AdamW moments and the loader position of its checkpoint.
@@ -205,10 +294,40 @@ struct Batches {
 // ----------------------------------------------------------------------------
 // in the loop: validation, samples, checkpoints, stopping, the step's line
 
-// subtle: the one global. A signal handler can only set a flag; the loop reads it
-// between steps, saves, and exits cleanly (Ctrl-C or `kill` never loses the run).
-static volatile std::sig_atomic_t stop_requested = 0;
-static void on_signal(int) { stop_requested = 1; }
+// The step's line: loss, lr, norm, time, throughput, time left. Piped, or with --print-every N,
+// a full line every N steps (1 when piped); on a terminal by default one line rewritten in place
+// (\r), which any other output (validation, sample, checkpoint, stop) first ends with a newline.
+struct StepPrinter {
+    double ms_total = 0.0;  // over the steps timed so far
+    int steps = 0;
+    int every = 1;          // a full line every N steps; 0: the progress line
+    bool pending = false;   // a progress line is on screen without its newline
+};
+static StepPrinter step_printer(const Options& opt) {
+    StepPrinter p;
+    p.every = opt.print_every > 0 ? opt.print_every : isatty(fileno(stdout)) ? 0 : 1;
+    return p;
+}
+// Ends a progress line on screen, so the next output starts a line of its own.
+static void end_progress(StepPrinter& p) {
+    if (p.pending) std::printf("\n");
+    p.pending = false;
+}
+static void print_step(StepPrinter& p, double ms, const StepResult& r, int step, int max_steps, int64_t tokens,
+                       double flops_per_token) {
+    p.ms_total += ms;
+    p.steps++;
+    bool progress = p.every == 0;
+    if (!progress && (step + 1) % p.every != 0 && step + 1 != max_steps) return;
+    double tok_per_s = tokens / (ms / 1000.0);
+    double eta_s = p.ms_total / p.steps * (max_steps - step - 1) / 1000.0;
+    std::printf("%sstep %5d/%d | loss %.6f | lr %.2e | norm %.4f | %.1f ms | %.0f tok/s | %.1f GFLOP/s | eta %dm%02ds%s%s",
+                progress ? "\r" : "", step + 1, max_steps, r.loss, r.lr, r.norm, ms, tok_per_s,
+                flops_per_token * tok_per_s / 1e9, (int)eta_s / 60, (int)eta_s % 60,
+                r.updated ? "" : " | skipped (not finite)", progress ? "\033[K" : "\n");  // \033[K: clear the rest
+    if (progress) std::fflush(stdout);
+    p.pending = progress;
+}
 
 // Validation loss, in nats per token and bits per byte; a new best is kept as model_best.bin.
 static void validate(GPT2& model, DataLoader& val, const Tokenizer& tok, const Options& opt, int step,
@@ -235,10 +354,12 @@ static void print_sample(GPT2& model, const Tokenizer& tok, const Options& opt, 
 }
 
 // Whether to end the run before step `step` (a signal, or --early-stop), saying why.
-static bool stop_here(const Options& opt, const TrainState& state, int step) {
+static bool stop_here(const Options& opt, const TrainState& state, int step, StepPrinter& printer) {
+    if (stop_requested || (opt.early_stop > 0 && state.evals_since_best >= opt.early_stop)) end_progress(printer);
     if (stop_requested) {
-        std::printf("stopped by a signal after step %d%s\n", step,
-                    opt.output_dir.empty() ? " (no -o: nothing saved)" : "; resume with -y 1 -o DIR");
+        std::printf("stopped by a signal after step %d%s%s\n", step,
+                    opt.output_dir.empty() ? " (no -o: nothing saved)" : "; resume with ./train -y 1 -o ",
+                    opt.output_dir.c_str());
         return true;
     }
     if (opt.early_stop > 0 && state.evals_since_best >= opt.early_stop) {
@@ -248,38 +369,29 @@ static bool stop_here(const Options& opt, const TrainState& state, int step) {
     return false;
 }
 
-// One line per step: loss, lr, norm, time, throughput, time left.
-struct StepClock {
-    double ms_total = 0.0;  // over the steps timed so far
-    int steps = 0;
-};
-static void print_step(StepClock& clock, double ms, const StepResult& r, int step, int max_steps, int64_t tokens,
-                       double flops_per_token) {
-    clock.ms_total += ms;
-    clock.steps++;
-    double tok_per_s = tokens / (ms / 1000.0);
-    double eta_s = clock.ms_total / clock.steps * (max_steps - step - 1) / 1000.0;
-    std::printf("step %5d/%d | loss %.6f | lr %.2e | norm %.4f | %.1f ms | %.0f tok/s | %.1f GFLOP/s | eta %dm%02ds%s\n",
-                step + 1, max_steps, r.loss, r.lr, r.norm, ms, tok_per_s, flops_per_token * tok_per_s / 1e9,
-                (int)eta_s / 60, (int)eta_s % 60, r.updated ? "" : " | skipped (not finite)");
-}
-
 // ----------------------------------------------------------------------------
 // the training run
 
 static int train_main(const Options& opt, const std::vector<std::string>& args, const TrainState* resumed) {
-    std::printf("threads: %s\n", threads_summary().c_str());  // main() set them from --threads
+    // subtle: before anything is printed (setvbuf must come first); piped, each line as it is printed
+    if (!isatty(fileno(stdout))) std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    check_command_line(opt, resumed != nullptr);
+    const int accum_steps = micro_batches_per_step(opt);  // -d: a multiple of B*T
     // the tokenizer (none given: by the one rule, the one recorded beside the checkpoint, else by
-    // its vocabulary), checked against the checkpoint's; then the model: from the checkpoint, or
-    // fresh from a descriptor
+    // its vocabulary), checked against the checkpoint's and against the vocabulary the shards
+    // were prepared with
     const std::string checkpoint = file_exists(opt.model) ? opt.model : "";
     Tokenizer tok;
     tokenizer_load_for_model(tok, opt.tokenizer, checkpoint.empty() ? 0 : checkpoint_read_config(checkpoint).vocab_size,
                              checkpoint, /*larger_on_purpose=*/opt.vocab > 0);
+    check_shard_vocab(opt.train_data, tok, tok.name);
+    if (!resumed) run_dir_check_new(opt.output_dir, opt.overwrite);  // last: --overwrite deletes
+    std::printf("threads: %s\n", threads_summary().c_str());  // main() set them from --threads
+    if (opt.output_dir.empty()) std::printf("no -o: nothing will be saved (no checkpoints, no main.log)\n");
+    // the model: from the checkpoint, or fresh from a descriptor
     GPT2 model;
     build_model(model, opt, tok);
     const int B = opt.batch_size, T = opt.seq_len;
-    const int accum_steps = micro_batches_per_step(opt);
     const int64_t total_batch = (int64_t)accum_steps * B * T;  // tokens per optimizer step
     print_model_card(model, B, T);
     std::printf("batch: B=%d T=%d, %d micro-batch(es) = %ld tokens per step\n", B, T, accum_steps, (long)total_batch);
@@ -292,10 +404,12 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     lo.shuffle = opt.shuffle;
     DataLoader train_loader, val_loader;
     bool has_val = open_data(train_loader, val_loader, opt.train_data, opt.val_data, B, T, lo, tok);
-    int max_steps = opt.max_steps >= 0 ? opt.max_steps
-                                       : (int)(dataloader_num_batches(train_loader) / (size_t)accum_steps);
+    const int epoch_steps = (int)(dataloader_num_batches(train_loader) / (size_t)accum_steps);
+    int max_steps = opt.max_steps >= 0 ? opt.max_steps : epoch_steps;
+    if (resumed) check_steps_left(opt.output_dir, resumed->step, max_steps);
     std::printf("steps: %d (%zu batches per epoch)\n", max_steps, dataloader_num_batches(train_loader));
-    const TrainStepConfig step_cfg = train_step_config(opt, accum_steps, max_steps);
+    const TrainStepConfig step_cfg = train_step_config(opt, accum_steps, max_steps, epoch_steps);
+    if (max_steps > step_cfg.schedule.total) report_extension(step_cfg.schedule, max_steps, resumed ? resumed->step : 0);
 
     // the run's state (best loss, loader position, command line); a resumed run takes it from its checkpoint
     TrainState state = resumed ? *resumed : TrainState();
@@ -304,65 +418,91 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     if (resumed) restore(model, train_loader, *resumed, opt);
     std::unique_ptr<File> log = run_dir_open_log(opt.output_dir, resumed ? start_step : -1);  // none without -o
     run_dir_save_tokenizer(opt.output_dir, tok);  // so that sample, -y 1 and -e find it
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    stop_on_signals();  // Ctrl-C: the loop saves and stops (data/common/stop.h)
 
     Batches batches{train_loader, opt.overfit != 0, {}, {}};
     const double flops_per_token = gpt2_flops_per_token(model.config, T);
-    StepClock clock;
+    StepPrinter printer = step_printer(opt);
     for (int step = start_step; step <= max_steps; step++) {
         bool last_step = step == max_steps;
         if (!(resumed && step == start_step)) {  // a resumed run already validated, sampled and saved here
             if (has_val && opt.val_every > 0 && (step % opt.val_every == 0 || last_step))
-                validate(model, val_loader, tok, opt, step, state, log.get());
+                end_progress(printer), validate(model, val_loader, tok, opt, step, state, log.get());
             if (opt.sample_every > 0 && opt.gen_tokens > 0 && ((step > 0 && step % opt.sample_every == 0) || last_step))
-                print_sample(model, tok, opt, step);
+                end_progress(printer), print_sample(model, tok, opt, step);
             // checkpoints every -n steps, at the end, and when asked to stop
             bool every_n = opt.checkpoint_every > 0 && step > 0 && step % opt.checkpoint_every == 0;
             if (!opt.output_dir.empty() && (every_n || last_step || stop_requested)) {
                 state.loader = dataloader_state(train_loader);
                 run_dir_save_checkpoint(opt.output_dir, step, model, state, opt.keep_checkpoints);
+                end_progress(printer);
                 std::printf("wrote %s\n", model_path(opt.output_dir, step).c_str());
             }
         }
-        if (last_step || stop_here(opt, state, step)) break;
+        if (last_step || stop_here(opt, state, step, printer)) break;
 
         // one optimizer step (model/train/train_step.cpp): accumulate over micro-batches, clip, update
         auto t0 = std::chrono::steady_clock::now();
         StepResult r = gpt2_train_step(model, step_cfg, step, B, T, [&](int* in, int* tg) { batches.next(in, tg); });
-        if (!r.updated && !opt.skip_nonfinite)
+        if (!r.updated && !opt.skip_nonfinite) {
+            end_progress(printer);
             throw Error("step " + std::to_string(step + 1) + ": loss " + std::to_string(r.loss) + ", gradient norm " +
                         std::to_string(r.norm) + " is not finite; stopped, the last checkpoint is untouched");
+        }
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        print_step(clock, ms, r, step, max_steps, total_batch, flops_per_token);
+        print_step(printer, ms, r, step, max_steps, total_batch, flops_per_token);
         log_line(log.get(), "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
     }
+    end_progress(printer);
     return 0;
 }
 
+// Whether args name a flag (by letter or long name, "--name=V" too).
+static bool has_flag(const std::vector<std::string>& args, const char* letter, const std::string& name) {
+    for (const std::string& a : args)
+        if (a == letter || a == name || a.rfind(name + "=", 0) == 0) return true;
+    return false;
+}
+
+// The trainer's table (plus --threads, accepted but not applied: threads are this run's) parsed from args.
+static void parse_train_args(Options& opt, const std::vector<std::string>& args) {
+    Command cmd;
+    int threads_saved = 0;
+    cmd.flags = train_flags(opt);
+    cmd.flags.push_back(threads_flag(&threads_saved));
+    flags_parse(cmd, args);
+}
+
 // -y 1 -o DIR: the command line saved in the latest checkpoint, then this one's flags on top.
-static int resume_main(const std::vector<std::string>& args, const std::string& dir) {
+// Changing -x pins the lr schedule to the steps it was planned for (--schedule-steps), so an
+// extension never bends the cosine already run: its extra steps run at the final lr.
+static int resume_main(const std::vector<std::string>& args, const std::string& dir, int more_steps) {
     if (dir.empty()) throw UsageError("-y 1 needs -o DIR, the directory of the run to resume");
     std::vector<int> steps = saved_steps(dir);
     if (steps.empty()) throw Error(dir + ": no checkpoint to resume from (no state_*.bin)");
     TrainState state;
     GPT2Config c = checkpoint_read_config(model_path(dir, steps.back()));
     train_state_load(state_path(dir, steps.back()), table_size(parameter_table(c)), state);
-    std::vector<std::string> merged = state.argv;
+    Options saved;
+    parse_train_args(saved, state.argv);
+    std::vector<std::string> merged = state.argv, mine;  // mine: this command's flags, not -y nor --more-steps
+    if (!has_flag(merged, "-q", "--final-lr-frac")) merged.insert(merged.begin(), {"-q", "1"});  // the default before issue 12
     for (size_t i = 0; i < args.size(); i++) {
-        if (args[i].rfind("--resume=", 0) == 0) continue;  // not saved: a resume is not a new run
-        if (args[i] == "-y" || args[i] == "--resume") { i++; continue; }
-        merged.push_back(args[i]);
+        if (args[i].rfind("--resume=", 0) == 0 || args[i].rfind("--more-steps=", 0) == 0) continue;
+        if (args[i] == "-y" || args[i] == "--resume" || args[i] == "--more-steps") { i++; continue; }
+        mine.push_back(args[i]);
     }
+    if (more_steps > 0) mine.insert(mine.end(), {"-x", std::to_string(state.step + more_steps)});
     Options opt;
-    Command cmd;
-    int threads_saved = 0;  // subtle: a saved --threads is accepted but not applied: threads are this run's
-    cmd.flags = train_flags(opt);
-    cmd.flags.push_back(threads_flag(&threads_saved));
+    parse_train_args(opt, mine);
+    bool new_total = has_flag(mine, "-x", "--max-steps") && opt.max_steps != saved.max_steps;
+    if (new_total && saved.schedule_steps == 0) merged.insert(merged.end(), {"--schedule-steps", std::to_string(saved.max_steps)});
+    merged.insert(merged.end(), mine.begin(), mine.end());
+    opt = Options();
     std::vector<std::string> with_model = merged;
-    with_model.push_back("-e");
-    with_model.push_back(model_path(dir, steps.back()));
-    flags_parse(cmd, with_model);
+    with_model.insert(with_model.end(), {"-e", model_path(dir, steps.back())});
+    parse_train_args(opt, with_model);
+    check_steps_left(dir, state.step, opt.max_steps);  // -1 (one epoch): train_main checks, once it knows the data
     return train_main(opt, merged, &state);
 }
 
@@ -377,7 +517,12 @@ static Command train_command(const std::vector<std::string>& args) {
                 "       ./train sample -e CHECKPOINT [flags]  text from a model (./train sample --help)\n"
                 "       ./train bench [configs] [flags]       time the training step (./train bench --help)\n"};
     cmd.flags = train_flags(*opt);
-    cmd.run = [opt, args] { return opt->resume ? resume_main(args, opt->output_dir) : train_main(*opt, args, nullptr); };
+    cmd.run = [opt, args] {
+        if (opt->resume) return resume_main(args, opt->output_dir, opt->more_steps);
+        std::vector<std::string> saved = args;  // subtle: -q pinned, so a resume never takes a later default
+        if (!has_flag(args, "-q", "--final-lr-frac")) saved.insert(saved.end(), {"-q", "0"});
+        return train_main(*opt, saved, nullptr);
+    };
     return cmd;
 }
 

@@ -14,7 +14,7 @@ Prints:  one line, e.g. after `./train -i ../shared/data/tinyshakespeare.txt -e 
   -o /tmp/plotrun` (numbers vary with the machine's build):
     wrote /tmp/plotrun/main.png: 60 train steps, 7 val points, last train loss 3.1028, best val loss 3.2554 at step 60
   It exits 1 with a one-line error if the log is missing or has no s:STEP trl:/tel: lines.
-Who reads it: you, after `make run` (out/main.log) or any ./train -o DIR run; the PNG is not committed.
+Who reads it: you, after `make run` (out/v1024/main.log) or any ./train -o DIR run; the PNG is not committed.
 """
 import argparse
 import os

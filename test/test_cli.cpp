@@ -14,6 +14,7 @@
 #include "data/shard.h"
 #include "model/gpt2.h"
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
+#include "model/train/train_state.h"  // train_state_load/save: a state as older versions wrote it
 #include "data/common/files.h"
 #include "test/check.h"
 
@@ -253,7 +254,10 @@ TEST_CASE("cli/a run stopped (SIGINT or SIGKILL) and resumed equals the run neve
         kill(pid, sig);
         int st;
         waitpid(pid, &st, 0);
-        if (sig == SIGINT) CHECK((WIFEXITED(st) && WEXITSTATUS(st) == 0));  // a clean stop, after saving
+        if (sig == SIGINT) {  // a clean stop, after saving, naming the real resume command
+            CHECK((WIFEXITED(st) && WEXITSTATUS(st) == 0));
+            CHECK(read_file(out + ".txt").find("; resume with ./train -y 1 -o " + out + "\n") != std::string::npos);
+        }
         Run resumed = run_train("-y 1 -o " + out);
         INFO(resumed.output);
         REQUIRE(resumed.status == 0);
@@ -277,4 +281,174 @@ TEST_CASE("cli/-nk keeps the newest checkpoints; ./train sample continues from o
     CHECK(a.output.rfind("To be", 0) == 0);
     CHECK(a.output == b.output);  // seeded
     expect_error("sample -e " + dir + "/run/model_00000040.bin -g x", 2, "not an integer");
+}
+
+// ----------------------------------------------------------------------------
+// issue 12: finished runs, reused folders, output, early errors
+
+static const char* SMALL = "-e l1h1c16 -b 2 -t 16 -v 0 -s 0 -l 1e-3 ";
+
+// The lr of main.log's "s:STEP trl:..." line ("" if absent).
+static std::string logged_lr(const std::string& log, int step) {
+    std::string key = "s:" + std::to_string(step) + " trl:";
+    size_t at = log.find(key);
+    if (at == std::string::npos) return "";
+    at = log.find("lr:", at) + 3;
+    return log.substr(at, log.find(' ', at) - at);
+}
+
+TEST_CASE("cli/a finished run: nothing left says how to go on; -x and --more-steps extend it at the final lr") {
+    std::string dir = temp_dir("cli-extend");
+    std::string text = corpus(dir), run = dir + "/run";
+    REQUIRE(run_train(std::string(SMALL) + "-x 10 -q 0.5 -i " + text + " -o " + run).status == 0);
+    // -x is the total: 10 and 5 leave nothing to do; the message names the command that goes on
+    expect_error("-y 1 -o " + run, 2, run + " is at step 10 and -x 10 is the total step count: nothing to train");
+    expect_error("-y 1 -o " + run + " -x 5", 2, "./train -y 1 -o " + run + " -x 810 (or --more-steps 800)");
+    Run more = run_train("-y 1 -o " + run + " --more-steps 3");
+    INFO(more.output);
+    REQUIRE(more.status == 0);
+    CHECK(more.output.find("steps 11..13 run at its final lr 5.00e-04") != std::string::npos);
+    // the cosine over 10 steps ended at -l x -q = 1e-3 x 0.5; the extra steps run at that lr
+    std::string log = read_file(run + "/main.log");
+    for (int s = 11; s <= 13; s++) CHECK(logged_lr(log, s) == "5.000000e-04");
+    CHECK(file_exists(run + "/model_00000013.bin"));
+    // a later -x keeps the schedule the run was planned with (saved as --schedule-steps 10)
+    REQUIRE(run_train("-y 1 -o " + run + " -x 15").status == 0);
+    CHECK(logged_lr(read_file(run + "/main.log"), 15) == "5.000000e-04");
+    // the default -q 0 ends at lr 0: an extension would not learn, and is refused
+    REQUIRE(run_train(std::string(SMALL) + "-x 4 -i " + text + " -o " + dir + "/zero").status == 0);
+    expect_error("-y 1 -o " + dir + "/zero --more-steps 2", 2, "would not learn");
+    expect_error(std::string(SMALL) + "-i " + text + " --more-steps 2", 2, "--more-steps needs -y 1");
+}
+
+TEST_CASE("cli/a new run into another run's folder stops; --overwrite deletes the old run first") {
+    std::string dir = temp_dir("cli-overwrite");
+    std::string text = corpus(dir), run = dir + "/run";
+    const std::string args = std::string(SMALL) + "-i " + text + " -o " + run;
+    REQUIRE(run_train(args + " -x 6").status == 0);
+    write_text(run + "/notes.txt", "mine");
+    expect_error(args + " -x 4", 2, "-o " + run + " holds another run (main.log, ...): resume it with -y 1 -o " + run);
+    CHECK(file_exists(run + "/model_00000006.bin"));  // refused before touching anything
+    Run r = run_train(args + " -x 4 --overwrite");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK_FALSE(file_exists(run + "/model_00000006.bin"));
+    CHECK_FALSE(file_exists(run + "/state_00000006.bin"));
+    CHECK(file_exists(run + "/model_00000004.bin"));
+    CHECK(read_file(run + "/notes.txt") == "mine");  // only a run's files go
+    CHECK(read_file(run + "/main.log").find("s:6 ") == std::string::npos);
+}
+
+static int count_of(const std::string& s, const std::string& what) {
+    int n = 0;
+    for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) n++;
+    return n;
+}
+
+TEST_CASE("cli/step lines: every step when piped, --print-every N, no -o said at the start") {
+    std::string dir = temp_dir("cli-print");
+    std::string text = corpus(dir);
+    Run every = run_train(std::string(SMALL) + "-x 10 -i " + text);
+    CHECK(every.status == 0);
+    CHECK(count_of(every.output, "\nstep ") == 10);
+    CHECK(every.output.find("\r") == std::string::npos);  // piped: no progress line
+    CHECK(every.output.find("no -o: nothing will be saved") != std::string::npos);
+    Run some = run_train(std::string(SMALL) + "-x 10 --print-every 4 -i " + text);
+    CHECK(some.status == 0);
+    CHECK(count_of(some.output, "\nstep ") == 3);  // steps 4, 8 and the last, 10
+    CHECK(some.output.find("step     8/10") != std::string::npos);
+    CHECK(some.output.find("step    10/10") != std::string::npos);
+}
+
+TEST_CASE("cli/piped output arrives line by line") {
+    std::string dir = temp_dir("cli-flush");
+    std::string text = corpus(dir), out = dir + "/out.txt";
+    pid_t pid = start(std::string(SMALL) + "-x 1000000 -i " + text + " -o " + dir + "/run", out);
+    bool seen = wait_for(out, "step    40/", pid);
+    usleep(50000);  // some 50 steps more: a 4 KB stdout buffer would now hold ~30 unwritten lines
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    REQUIRE(seen);
+    // main.log gets a step's line just after stdout does: block-buffered stdout would lag it by ~40 lines
+    std::string printed = read_file(out), log = read_file(dir + "/run/main.log");
+    int last_printed = 0, last_logged = 0;
+    std::sscanf(printed.c_str() + printed.rfind("\nstep ") + 1, "step %d", &last_printed);
+    std::sscanf(log.c_str() + log.rfind("\ns:") + 1, "s:%d", &last_logged);
+    CHECK(last_printed >= last_logged);
+    CHECK(printed.back() == '\n');  // killed between lines, never inside one
+    CHECK(last_logged >= 40);
+}
+
+TEST_CASE("cli/mistakes are found before anything is built, and name the real fix") {
+    std::string dir = temp_dir("cli-early");
+    std::string text = corpus(dir);
+    Run none = run_train("-x 5");
+    CHECK(none.status == 2);
+    CHECK(none.output == "error: -i is required: a text file or a glob of token shards\n");  // no model card first
+    Run missing = run_train("-i " + dir + "/nosuch.txt");
+    CHECK(missing.status == 1);
+    CHECK(missing.output == "error: -i " + dir + "/nosuch.txt: no such file (a text file, or a glob of shards from ./train prepare)\n");
+    // shards of a vocabulary of up to 300 tokens, trained on without --tokenizer: the error names the file to pass
+    REQUIRE(run_train("tokenizer train --input " + text + " --vocab-size 300 --out " + dir + "/t300.vocab").status == 0);
+    REQUIRE(run_train("prepare -i " + text + " -o " + dir + "/data --name tiny --tokenizer " + dir + "/t300.vocab").status == 0);
+    Run wrong = run_train(std::string(SMALL) + "-x 2 -i '" + dir + "/data/tiny_train_*.bin'");
+    INFO(wrong.output);
+    CHECK(wrong.status == 2);
+    int V = read_shard_header(dir + "/data/tiny_train_000000.bin").vocab_size;  // what the corpus gave (<= 300)
+    CHECK(V > 256);
+    CHECK(error_line(wrong.output).find("shards were prepared with a " + std::to_string(V) +
+                                        "-token vocabulary, this run's tokenizer (byte) has 256") != std::string::npos);
+    CHECK(error_line(wrong.output).find("pass --tokenizer " + dir + "/t300.vocab") != std::string::npos);
+    CHECK(wrong.output.find("model:") == std::string::npos);
+    // a checkpoint given with -e says what it loaded
+    REQUIRE(run_train(std::string(SMALL) + "-x 2 -i " + text + " -o " + dir + "/run").status == 0);
+    Run loaded = run_train("-e " + dir + "/run/model_00000002.bin -b 2 -t 16 -x 1 -v 0 -s 0 -i " + text);
+    CHECK(loaded.status == 0);
+    CHECK(loaded.output.find("loaded " + dir + "/run/model_00000002.bin (step 2, L=1 NH=1 C=16 V=256 maxT=16)") !=
+          std::string::npos);
+}
+
+TEST_CASE("cli/Ctrl-C during a long sample in training ends the sample at once, saves and stops") {
+    std::string dir = temp_dir("cli-stop-sample");
+    std::string text = corpus(dir), out = dir + "/out.txt";
+    // a sample of a million tokens after step 1: each prints at least one byte (a 256-token vocabulary)
+    pid_t pid = start("-e l1h1c16 -b 2 -t 16 -x 5 -v 0 -s 1 -g 1000000 -i " + text + " -o " + dir + "/run", out);
+    bool seen = wait_for(out, "step     1/5", pid);
+    usleep(200000);  // well into the sample
+    kill(pid, SIGINT);
+    int st;
+    waitpid(pid, &st, 0);
+    REQUIRE(seen);
+    CHECK((WIFEXITED(st) && WEXITSTATUS(st) == 0));
+    std::string printed = read_file(out);
+    INFO(printed.substr(printed.size() > 400 ? printed.size() - 400 : 0));
+    CHECK(printed.size() < 1000000);  // the sample was cut short
+    CHECK(printed.find("stopped by a signal after step 1; resume with ./train -y 1 -o " + dir + "/run\n") !=
+          std::string::npos);
+    CHECK(file_exists(dir + "/run/state_00000001.bin"));
+}
+
+TEST_CASE("cli/a state saved before -q's default became 0 resumes with the old default, 1.0") {
+    std::string dir = temp_dir("cli-old-q");
+    std::string text = corpus(dir), whole = dir + "/whole", old = dir + "/old";
+    REQUIRE(run_train(std::string(SMALL) + "-x 10 -n 5 -q 1 -i " + text + " -o " + whole).status == 0);
+    // the same run stopped at step 5, its saved command line without -q, as every run saved it before
+    REQUIRE(run_train(std::string(SMALL) + "-x 10 -n 5 -q 1 -i " + text + " -o " + old).status == 0);
+    for (const char* f : {"/model_00000010.bin", "/state_00000010.bin"}) std::remove((old + f).c_str());
+    GPT2 model;
+    gpt2_build_from_checkpoint(model, old + "/model_00000005.bin");
+    TrainState state;
+    train_state_load(old + "/state_00000005.bin", model.num_parameters, state);
+    std::vector<std::string> argv;
+    for (size_t i = 0; i < state.argv.size(); i++)
+        if (state.argv[i] == "-q") i++;
+        else argv.push_back(state.argv[i]);
+    REQUIRE(argv.size() + 2 == state.argv.size());
+    state.argv = argv;
+    train_state_save(old + "/state_00000005.bin", state);
+    Run resumed = run_train("-y 1 -o " + old);
+    INFO(resumed.output);
+    REQUIRE(resumed.status == 0);
+    CHECK(read_file(old + "/main.log") == read_file(whole + "/main.log"));
+    CHECK(read_file(old + "/model_00000010.bin") == read_file(whole + "/model_00000010.bin"));
 }

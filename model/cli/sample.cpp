@@ -8,6 +8,7 @@
 
 #include "data/common/flags.h"       // Command, flag
 #include "data/common/files.h"       // UsageError
+#include "data/common/stop.h"        // stop_requested: Ctrl-C during training ends a sample at once
 #include "model/cli/safe_text.h"     // SafeText: control bytes and broken UTF-8 shown, not sent
 #include "model/cli/sampler.h"       // sampler_init, sample_token
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint
@@ -22,7 +23,7 @@ void generate(GPT2& model, const Tokenizer& tok, const std::string& prompt, int 
     const int maxT = model.seq_len;  // the activations' T: slide a window of the last maxT tokens
     const int Vp = model.config.padded_vocab_size;
     model.training = false;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && !stop_requested; i++) {
         int T = (int)context.size() < maxT ? (int)context.size() : maxT;
         const int* window = context.data() + context.size() - T;
         gpt2_forward(model, window, nullptr, 1, T);

@@ -1,8 +1,10 @@
 // run_dir.cpp: main.log and the checkpoint pairs of a run directory. See run_dir.h.
 #include "model/train/run_dir.h"
 
+#include <algorithm>  // sort
 #include <cstdarg>  // va_list: log_line
 #include <cstdio>   // remove, sscanf
+#include <dirent.h> // opendir, readdir: a run's files
 #include <vector>
 
 #include "data/common/files.h"        // AtomicFile, File, make_dir, read_file
@@ -63,4 +65,39 @@ void run_dir_save_tokenizer(const std::string& dir, const Tokenizer& tok) {
     if (dir.empty()) return;
     make_dir(dir);
     vocab_save(tok, tokenizer_recorded_in(dir));
+}
+
+// ----------------------------------------------------------------------------
+// a new run into a folder
+
+// A run's files in dir: main.log, model_best.bin, tokenizer.vocab, model_N.bin and state_N.bin (names only, sorted).
+static std::vector<std::string> run_files(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* d = opendir(dir.c_str());
+    if (!d) return names;
+    while (dirent* e = readdir(d)) {
+        std::string n = e->d_name;
+        bool pair = (n.rfind("model_", 0) == 0 || n.rfind("state_", 0) == 0) && n.size() == 18 &&
+                    n.compare(14, 4, ".bin") == 0;
+        if (n == "main.log" || n == "model_best.bin" || n == "tokenizer.vocab" || pair) names.push_back(n);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void run_dir_check_new(const std::string& dir, bool overwrite) {
+    if (dir.empty()) return;
+    std::vector<std::string> old = run_files(dir);
+    if (old.empty()) return;
+    if (!overwrite)
+        throw UsageError("-o " + dir + " holds another run (" + old.front() + (old.size() > 1 ? ", ..." : "") +
+                         "): resume it with -y 1 -o " + dir + ", choose another -o, or add --overwrite to delete its files");
+    // subtle: states first, so a crash half-way never leaves a state whose model is gone
+    std::sort(old.begin(), old.end(), [](const std::string& a, const std::string& b) {
+        return (a.rfind("state_", 0) == 0) > (b.rfind("state_", 0) == 0);
+    });
+    for (const std::string& n : old)
+        if (std::remove((dir + "/" + n).c_str()) != 0) throw Error(dir + "/" + n + ": cannot delete (--overwrite)");
+    std::printf("--overwrite: deleted %zu files of the previous run in %s\n", old.size(), dir.c_str());
 }

@@ -4,7 +4,8 @@
 //   DIR/state_NNNNNNNN.bin    what a resume needs besides them (train_state.h), written last
 //   DIR/model_best.bin        the weights of the best validation loss so far (train.cpp)
 //   DIR/tokenizer.vocab       the run's tokenizer, where sample, resume and fine-tuning find it
-// Keeping only the newest K pairs (-nk) and cutting main.log back to a resumed step live here.
+// Keeping only the newest K pairs (-nk), cutting main.log back to a resumed step and refusing
+// to mix a new run with an old one's files (--overwrite) live here.
 #pragma once
 #include <memory>  // unique_ptr
 #include <string>
@@ -28,3 +29,7 @@ void log_line(File* log, const char* fmt, ...);
 // vocabulary format written atomically, so that a checkpoint of DIR finds its tokenizer
 // (tokenizer_spec_for) wherever DIR is copied. Makes DIR; does nothing when dir is "" (no -o).
 void run_dir_save_tokenizer(const std::string& dir, const Tokenizer& tok);
+// Before a NEW run into dir (not a resume): if dir holds a run's files (main.log, model_best.bin,
+// tokenizer.vocab, model_N/state_N.bin), throws UsageError naming the choices (-y 1, another -o, --overwrite);
+// with overwrite, deletes those files instead (and nothing else in dir). "" (no -o): nothing.
+void run_dir_check_new(const std::string& dir, bool overwrite);
