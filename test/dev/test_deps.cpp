@@ -195,9 +195,10 @@ TEST_CASE("deps/check: a compiler without omp.h fails with the libomp install co
 // the Makefile: folders and flags given on make's command line replace what deps.sh finds
 
 TEST_CASE("deps/Makefile: EIGEN_INC, DOCTEST_INC, OMP_FLAGS and OMP_LIBS on the command line win") {
-    // -n prints the commands without running them; -B prints every compile. MAKEFLAGS is cleared so that
-    // the switches of the make running these tests (NO_OMP=1, DEBUG=1) do not reach this one.
-    Run r = run_shell("env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n -B EIGEN_INC=/opt/e3 DOCTEST_INC=/opt/dt "
+    // -n prints the commands without running them; -B prints every compile. subtle: the switches of
+    // the make running these tests (make test NO_OMP=1, DEBUG=1, BLAS=openblas) reach this one twice,
+    // through MAKEFLAGS and as environment variables: both are cleared.
+    Run r = run_shell("env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n -B NO_OMP= DEBUG= BLAS= EIGEN_INC=/opt/e3 DOCTEST_INC=/opt/dt "
                       "OMP_FLAGS='-Xpreprocessor -fopenmp -I/opt/omp/include' OMP_LIBS='-L/opt/omp/lib -lomp' train");
     INFO(r.output.substr(0, 2000));
     CHECK(r.status == 0);
