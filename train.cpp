@@ -178,17 +178,9 @@ static void check_shard_vocab(const std::string& pattern, const Tokenizer& tok, 
     if (shard.empty()) return;
     int V = read_shard_header(shard).vocab_size;
     if (V <= tokenizer_vocab_size(tok)) return;
-    std::string fix = "--tokenizer with the " + std::to_string(V) + "-token vocabulary they were prepared with";
-    size_t cut = shard.rfind("_train_");
-    if (cut == std::string::npos) cut = shard.rfind("_val_");
-    std::string manifest = cut != std::string::npos ? shard.substr(0, cut) + ".prepare" : "";
-    if (!manifest.empty() && file_exists(manifest)) {
-        char used[512] = "";
-        std::string text = read_file(manifest);
-        size_t at = text.find("\ntokenizer ");
-        if (at != std::string::npos && std::sscanf(text.c_str() + at + 1, "tokenizer %511s", used) == 1)
-            fix = std::string("--tokenizer ") + used;
-    }
+    const std::string used = prepare_tokenizer_of(shard);  // what ./train prepare recorded, if it made them
+    const std::string fix = used.empty() ? "--tokenizer with the " + std::to_string(V) + "-token vocabulary they were prepared with"
+                                         : "--tokenizer " + used;
     throw UsageError(shard + ": shards were prepared with a " + std::to_string(V) + "-token vocabulary, this run's tokenizer (" +
                      spec + ") has " + std::to_string(tokenizer_vocab_size(tok)) + "; pass " + fix);
 }
@@ -201,9 +193,7 @@ static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
     if (file_exists(opt.model)) {
         gpt2_build_from_checkpoint(model, opt.model);
         const GPT2Config& c = model.config;
-        int step = -1;  // from the name model_NNNNNNNN.bin, where a run wrote it
-        size_t slash = opt.model.rfind('/');
-        std::sscanf(opt.model.c_str() + (slash == std::string::npos ? 0 : slash + 1), "model_%8d.bin", &step);
+        int step = saved_step_of(opt.model, "model");  // from the name model_NNNNNNNN.bin, where a run wrote it
         std::string at = step >= 0 ? "step " + std::to_string(step) + ", " : "";
         std::printf("loaded %s (%sL=%d NH=%d C=%d V=%d maxT=%d)\n", opt.model.c_str(), at.c_str(), c.num_layers,
                     c.num_heads, c.channels, c.vocab_size, c.max_seq_len);
@@ -427,9 +417,15 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
         bool last_step = step == max_steps;
         if (!(resumed && step == start_step)) {  // a resumed run already validated, sampled and saved here
             if (has_val && opt.val_every > 0 && (step % opt.val_every == 0 || last_step))
-                end_progress(printer), validate(model, val_loader, tok, opt, step, state, log.get());
+            {
+                end_progress(printer);
+                validate(model, val_loader, tok, opt, step, state, log.get());
+            }
             if (opt.sample_every > 0 && opt.gen_tokens > 0 && ((step > 0 && step % opt.sample_every == 0) || last_step))
-                end_progress(printer), print_sample(model, tok, opt, step);
+            {
+                end_progress(printer);
+                print_sample(model, tok, opt, step);
+            }
             // checkpoints every -n steps, at the end, and when asked to stop
             bool every_n = opt.checkpoint_every > 0 && step > 0 && step % opt.checkpoint_every == 0;
             if (!opt.output_dir.empty() && (every_n || last_step || stop_requested)) {

@@ -7,6 +7,7 @@
 #include <climits>     // INT32_MAX
 #include <cmath>       // llround, floor
 #include <cstdio>      // printf, FILE
+#include <cstring>     // strlen
 #include <dirent.h>    // opendir, readdir
 #include <glob.h>      // glob: stale shards to remove
 #include <sys/stat.h>  // stat: sizes, mtimes, directories
@@ -84,6 +85,19 @@ static std::string manifest_settings(const PrepareOptions& opt, const Tokenizer&
     for (const InputFile& f : inputs)
         s += "input " + std::to_string(f.size) + " " + std::to_string(f.mtime_ns) + " " + f.path + "\n";
     return s;
+}
+
+std::string prepare_tokenizer_of(const std::string& shard) {
+    size_t cut = shard.rfind("_train_");
+    if (cut == std::string::npos) cut = shard.rfind("_val_");
+    const std::string manifest = cut == std::string::npos ? "" : shard.substr(0, cut) + ".prepare";
+    if (manifest.empty() || !file_exists(manifest)) return "";
+    // the line manifest_settings writes: "tokenizer SPEC name ..."
+    const std::string text = read_file(manifest);
+    const size_t at = text.find("\ntokenizer ");
+    if (at == std::string::npos) return "";
+    const size_t start = at + std::strlen("\ntokenizer "), end = text.find(' ', start);
+    return end == std::string::npos ? "" : text.substr(start, end - start);
 }
 
 // Removes earlier shards of this NAME (and leftover .tmp files) so a glob never mixes two runs.

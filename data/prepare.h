@@ -37,4 +37,8 @@ struct PrepareResult {
 PrepareResult prepare(const PrepareOptions& opt, const Tokenizer& tok);
 // `./train prepare -i INPUT -o OUTDIR ...`: its flags and what runs them (data/common/flags.h).
 struct Command;
+
+// The tokenizer spec (--tokenizer) that `./train prepare` made a shard DIR/NAME_{train,val}_N.bin
+// with, read from its manifest DIR/NAME.prepare; "" if there is none (a shard made elsewhere).
+std::string prepare_tokenizer_of(const std::string& shard);
 Command prepare_command();

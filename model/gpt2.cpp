@@ -294,7 +294,10 @@ void gpt2_backward(GPT2& model) {
     // gradients are added (+=) into, so they start at zero; cleared here, not in zero_grad,
     // because gradient accumulation runs several backward passes into the same parameter grads
     zero_backward({{gacts.logits, (size_t)B * T * Vp}, {gacts.lnf, BTC}, {dout_block, BTC}});
-    const std::vector<GradSpan> block_grads = block_grad_spans(model, B, T);
+    // what each layer clears first: the slot's per-layer tensors, and the input gradient it adds
+    // into (the last span, re-pointed as dinp_block swaps)
+    std::vector<GradSpan> clear = block_grad_spans(model, B, T);
+    clear.push_back({dinp_block, BTC});
 
     // loss = F.cross_entropy(logits, targets): the mean over (b,t), so each position's loss gets 1/(B*T)
     const float dloss_mean = 1.0f / ((float)B * T);
@@ -312,8 +315,7 @@ void gpt2_backward(GPT2& model) {
         LayerParams gp = layer_params(grads, C, l);
         LayerActs la = layer_acts(acts, c, B, T, l);
         // the slot still holds layer l+1's gradients, and dinp_block stale ones: clear both at once
-        std::vector<GradSpan> clear = block_grads;
-        clear.push_back({dinp_block, BTC});
+        clear.back().p = dinp_block;
         zero_backward(clear);
         // x = x + self.mlp(self.ln_2(x)), in reverse
         residual_backward(ga.residual2, ga.fcproj, dout_block, BTC);

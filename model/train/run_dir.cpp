@@ -77,8 +77,7 @@ static std::vector<std::string> run_files(const std::string& dir) {
     if (!d) return names;
     while (dirent* e = readdir(d)) {
         std::string n = e->d_name;
-        bool pair = (n.rfind("model_", 0) == 0 || n.rfind("state_", 0) == 0) && n.size() == 18 &&
-                    n.compare(14, 4, ".bin") == 0;
+        bool pair = saved_step_of(n, "model") >= 0 || saved_step_of(n, "state") >= 0;
         if (n == "main.log" || n == "model_best.bin" || n == "tokenizer.vocab" || pair) names.push_back(n);
     }
     closedir(d);

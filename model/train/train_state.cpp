@@ -6,7 +6,6 @@
 #include <algorithm>  // sort
 #include <climits>    // INT32_MAX
 #include <cstdio>
-#include <cstring>    // strlen
 #include <dirent.h>   // opendir: list the saved steps
 
 static const HeaderFormat STATE_FORMAT = {"training state", STATE_MAGIC, STATE_VERSION, STATE_VERSION};
@@ -100,15 +99,21 @@ static std::string numbered(const std::string& dir, const char* kind, int step) 
 std::string model_path(const std::string& dir, int step) { return numbered(dir, "model", step); }
 std::string state_path(const std::string& dir, int step) { return numbered(dir, "state", step); }
 
+int saved_step_of(const std::string& path, const char* kind) {
+    const std::string name = path.substr(path.find_last_of('/') + 1);  // npos + 1 = 0: no directory
+    const std::string format = std::string(kind) + "_%8d.bin";
+    int step = -1;
+    if (std::sscanf(name.c_str(), format.c_str(), &step) != 1 || step < 0) return -1;
+    return numbered("", kind, step) == "/" + name ? step : -1;  // exactly the name a run writes
+}
+
 std::vector<int> saved_steps(const std::string& dir) {
     std::vector<int> steps;
     DIR* d = opendir(dir.c_str());
     if (!d) return steps;
     while (dirent* e = readdir(d)) {
-        int step;
-        char tail[8];
-        if (std::sscanf(e->d_name, "state_%8d.bi%1s", &step, tail) == 2 && std::strlen(e->d_name) == 18)
-            steps.push_back(step);
+        int step = saved_step_of(e->d_name, "state");
+        if (step >= 0) steps.push_back(step);
     }
     closedir(d);
     std::sort(steps.begin(), steps.end());

@@ -48,3 +48,5 @@ std::string model_path(const std::string& dir, int step);
 std::string state_path(const std::string& dir, int step);
 // Steps with a state file in dir, ascending.
 std::vector<int> saved_steps(const std::string& dir);
+// The step in the name of such a file (kind "model" or "state", any directory), or -1 for any other name.
+int saved_step_of(const std::string& path, const char* kind);
