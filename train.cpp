@@ -32,6 +32,7 @@
 #include "model/cli/model_card.h"     // what the model costs, printed at start
 #include "model/cli/sample.h"         // generate; ./train sample
 #include "model/gpt2.h"               // the model: build, forward, backward
+#include "model/precision.h"          // --precision fp32 | bf16 | auto
 #include "model/train/checkpoint.h"   // llm.c's model file format
 #include "model/train/evaluate.h"     // validation loss and bits per byte
 #include "model/train/run_dir.h"      // main.log, checkpoint pairs and the tokenizer in -o DIR
@@ -81,6 +82,7 @@ struct Options {
     bool overwrite = false;            // --overwrite  a new run first deletes the run files in -o
     int more_steps = 0;                // --more-steps with -y 1: N steps past the checkpoint (becomes -x)
     int schedule_steps = 0;            // --schedule-steps steps the lr schedule spans (0: -x, -1: one epoch)
+    std::string precision = "fp32";    // --precision fp32 | bf16 | auto (model/precision.h)
 };
 
 static std::vector<Flag> train_flags(Options& o) {
@@ -100,6 +102,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag(nullptr, "--vocab", &o.vocab, 0, 65536, "V of a fresh model (0: the tokenizer's)"),
         flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: the run's, beside -e's checkpoint; else gpt2 for V=50257, else byte)"),
         flag(nullptr, "--dropout", &o.dropout, 0, 0.99, "dropout probability"),
+        flag(nullptr, "--precision", &o.precision, PRECISION_HELP),
         // the schedule
         flag("-x", "--max-steps", &o.max_steps, -1, 1000000000, "total optimizer steps, counted from 0 (-1: one epoch)"),
         flag(nullptr, "--more-steps", &o.more_steps, 0, 1000000000, "with -y 1: train N steps past the checkpoint (sets -x)"),
@@ -151,6 +154,8 @@ static void check_command_line(const Options& opt, bool resumed) {
     if (looks_like_file && !file_exists(opt.model)) throw Error(opt.model + ": cannot open (no such file)");
     if (opt.more_steps > 0 && !resumed) throw UsageError("--more-steps needs -y 1 -o DIR (a new run takes -x)");
     parse_schedule(opt.schedule);  // -k: a known name
+    if (opt.precision != "fp32" && opt.precision != "bf16" && opt.precision != "auto")
+        parse_precision(opt.precision);  // its one-line error, before anything is built
 }
 
 // A resume whose -x (the total step count, as in llm.c) is not past its checkpoint: the fix, in one line.
@@ -213,6 +218,7 @@ static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
         throw UsageError("--tokenizer " + tok.name + " has " + std::to_string(tokenizer_vocab_size(tok)) +
                          " tokens, more than the model's vocabulary of " + std::to_string(c.vocab_size));
     model.dropout = opt.dropout;
+    gpt2_set_precision(model, parse_precision(opt.precision));
 }
 
 // -d: micro-batches of B*T tokens per optimizer step (gradient accumulation)

@@ -12,8 +12,11 @@
 // time, to read first and the tests' second oracle. The fast ones, which the model calls, do each
 // (b, head) as four small GEMMs on strided Maps into the qkv buffer (views.h), on the causal
 // triangle only: the same arithmetic, in blocks that vectorise and reuse the cache.
+// Mixed precision (precision = bf16): the four products take bf16 inputs on gemm_bf16 (gemm_bf16.h);
+// the softmax, its backward and every stored tensor stay fp32.
 // PyTorch: nanoGPT's CausalSelfAttention, https://github.com/karpathy/nanoGPT/blob/master/model.py
 #pragma once
+#include "model/bf16.h"  // Precision
 
 // out (B,T,C)  att (B,NH,T,T)  inp (B,T,3C)
 void attention_forward_naive(float* out, float* att, const float* inp, int B, int T, int C, int NH);
@@ -21,7 +24,8 @@ void attention_forward_naive(float* out, float* att, const float* inp, int B, in
 void attention_backward_naive(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
                               int B, int T, int C, int NH);
 
-// the same two, fast: arguments as above
-void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH);
+// the same two, fast: arguments as above, plus the precision of the products
+void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH,
+                       Precision precision = Precision::fp32);
 void attention_backward(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
-                        int B, int T, int C, int NH);
+                        int B, int T, int C, int NH, Precision precision = Precision::fp32);

@@ -14,6 +14,10 @@
 // A bf16 number, stored as its 16 bits (the C++17 compilers we support have no bf16 type).
 using bf16 = uint16_t;
 
+// What the matrix products of a model take as inputs (--precision): fp32, the exact path checked
+// against PyTorch, or bf16, mixed precision. Everything but the products is fp32 either way.
+enum class Precision { fp32, bf16 };
+
 // x rounded to the nearest bf16, ties to even (what PyTorch's .to(torch.bfloat16) and the CPU's
 // own conversion instructions do). NaN stays a (quiet) NaN; infinities and zeros keep their sign.
 inline bf16 bf16_round(float x) {

@@ -140,6 +140,26 @@ void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_se
 }
 
 // ----------------------------------------------------------------------------
+// precision
+
+void gpt2_set_precision(GPT2& model, Precision precision) {
+    model.precision = precision;
+    if (precision == Precision::bf16) {
+        model.params_bf16.resize(model.num_parameters);
+        bf16_round_array(model.params_bf16.data(), model.params_memory.data(), model.num_parameters);
+    } else {
+        model.params_bf16 = std::vector<bf16>();  // frees it
+    }
+}
+
+// The bf16 copy of the weight at w (a pointer into params_memory) in bf16, else nullptr: what
+// matmul_forward/_backward take as weight_bf16 (matmul.h)
+static const bf16* weight_bf16(const GPT2& model, const float* w) {
+    if (model.precision != Precision::bf16) return nullptr;
+    return model.params_bf16.data() + (w - model.params_memory.data());
+}
+
+// ----------------------------------------------------------------------------
 // forward
 
 void gpt2_allocate_activations(GPT2& model, int B, int T) {
@@ -171,6 +191,8 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
             throw Error("token id " + std::to_string(targets && (targets[i] < 0 || targets[i] >= V) ? targets[i] : inputs[i]) +
                         " is outside the model's vocabulary of " + std::to_string(V));
     }
+    if (model.precision == Precision::bf16 && model.params_bf16.size() != model.num_parameters)
+        gpt2_set_precision(model, Precision::bf16);  // the first forward in bf16: round the weights
     model.B = B;
     model.T = T;
     model.inputs.assign(inputs, inputs + (size_t)B * T);
@@ -190,16 +212,17 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
         LayerActs la = layer_acts(acts, c, B, T, l);
         // x = x + self.attn(self.ln_1(x))
         layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, residual, lp.ln1w, lp.ln1b, B, T, C);
-        matmul_forward(la.qkv, la.ln1, lp.qkvw, lp.qkvb, B, T, C, 3 * C);            // (B,T,3C)
-        attention_forward(la.atty, la.att, la.qkv, B, T, C, NH);                      // (B,T,C)
-        matmul_forward(la.attproj, la.atty, lp.attprojw, lp.attprojb, B, T, C, C);    // (B,T,C)
+        matmul_forward(la.qkv, la.ln1, lp.qkvw, lp.qkvb, B, T, C, 3 * C, weight_bf16(model, lp.qkvw));            // (B,T,3C)
+        attention_forward(la.atty, la.att, la.qkv, B, T, C, NH, model.precision);                      // (B,T,C)
+        matmul_forward(la.attproj, la.atty, lp.attprojw, lp.attprojb, B, T, C, C, weight_bf16(model, lp.attprojw));    // (B,T,C)
         dropout_forward(la.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
         residual_forward(la.residual2, residual, la.attproj, BTC);
         // x = x + self.mlp(self.ln_2(x))
         layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.residual2, lp.ln2w, lp.ln2b, B, T, C);
-        matmul_forward(la.fch, la.ln2, lp.fcw, lp.fcb, B, T, C, 4 * C);               // (B,T,4C)
+        matmul_forward(la.fch, la.ln2, lp.fcw, lp.fcb, B, T, C, 4 * C, weight_bf16(model, lp.fcw));               // (B,T,4C)
         gelu_forward(la.fch_gelu, la.fch, BTC * 4);
-        matmul_forward(la.fcproj, la.fch_gelu, lp.fcprojw, lp.fcprojb, B, T, 4 * C, C);  // (B,T,C)
+        matmul_forward(la.fcproj, la.fch_gelu, lp.fcprojw, lp.fcprojb, B, T, 4 * C, C,
+                       weight_bf16(model, lp.fcprojw));  // (B,T,C)
         dropout_forward(la.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
         residual_forward(la.residual3, la.residual2, la.fcproj, BTC);
     }
@@ -207,7 +230,7 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
     layernorm_forward(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
     // logits = self.lm_head(x), with lm_head's weight tied to wte
-    matmul_forward(acts.logits, acts.lnf, params.wte, nullptr, B, T, C, Vp);  // (B,T,Vp)
+    matmul_forward(acts.logits, acts.lnf, params.wte, nullptr, B, T, C, Vp, weight_bf16(model, params.wte));  // (B,T,Vp)
     softmax_forward(acts.probs, acts.logits, B, T, V, Vp);                   // (B,T,Vp)
     if (targets) {  // loss = F.cross_entropy(logits, targets)
         crossentropy_forward(acts.losses, acts.probs, targets, B, T, Vp);  // (B,T)
@@ -304,7 +327,8 @@ void gpt2_backward(GPT2& model) {
     for (size_t i = 0; i < (size_t)B * T; i++) gacts.losses[i] = dloss_mean;
     crossentropy_softmax_backward(gacts.logits, gacts.losses, acts.probs, targets, B, T, V, Vp);
     // logits = self.lm_head(x), lm_head tied to wte
-    matmul_backward(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp);
+    matmul_backward(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp,
+                    weight_bf16(model, params.wte));
     // x = self.transformer.ln_f(x)
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
     layernorm_backward(dout_block, grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
@@ -320,17 +344,19 @@ void gpt2_backward(GPT2& model) {
         // x = x + self.mlp(self.ln_2(x)), in reverse
         residual_backward(ga.residual2, ga.fcproj, dout_block, BTC);
         dropout_backward(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
-        matmul_backward(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C);
+        matmul_backward(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C,
+                        weight_bf16(model, lp.fcprojw));
         gelu_backward(ga.fch, la.fch, ga.fch_gelu, BTC * 4);
-        matmul_backward(ga.ln2, gp.fcw, gp.fcb, ga.fch, la.ln2, lp.fcw, B, T, C, 4 * C);
+        matmul_backward(ga.ln2, gp.fcw, gp.fcb, ga.fch, la.ln2, lp.fcw, B, T, C, 4 * C, weight_bf16(model, lp.fcw));
         layernorm_backward(ga.residual2, gp.ln2w, gp.ln2b, ga.ln2, la.residual2, lp.ln2w, la.ln2_mean, la.ln2_rstd,
                            B, T, C);
         // x = x + self.attn(self.ln_1(x)), in reverse
         residual_backward(dinp_block, ga.attproj, ga.residual2, BTC);
         dropout_backward(ga.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
-        matmul_backward(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C);
-        attention_backward(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH);
-        matmul_backward(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C);
+        matmul_backward(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C,
+                        weight_bf16(model, lp.attprojw));
+        attention_backward(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH, model.precision);
+        matmul_backward(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C, weight_bf16(model, lp.qkvw));
         layernorm_backward(dinp_block, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
         std::swap(dout_block, dinp_block);  // this block's input is the next one down's output
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/bf16.h"     // bf16, Precision
 #include "model/config.h"   // GPT2Config
 #include "model/tensors.h"  // ParameterTensors, ActivationTensors, the tables
 
@@ -22,6 +23,10 @@ struct GPT2 {
     std::vector<float> grads_memory;   // (num_parameters)
     std::vector<float> m_memory;       // (num_parameters) AdamW first moment, allocated by the first update
     std::vector<float> v_memory;       // (num_parameters) AdamW second moment
+    // --precision bf16: the matrix products read the weights from a bf16 copy of the parameters
+    // (same layout), rounded once per step by gpt2_update (and by the first forward), not per product
+    Precision precision = Precision::fp32;
+    std::vector<bf16> params_bf16;     // (num_parameters) in bf16; empty in fp32
     ParameterTensors params, grads;
     // activations, allocated by the first forward for (B,T), and their gradients, allocated by
     // the first backward with ONE layer's slot that every layer reuses (gpt2_backward)
@@ -54,6 +59,9 @@ GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len,
 
 // Allocates the activations for batches of up to (B,T); forward calls it on first use.
 void gpt2_allocate_activations(GPT2& model, int B, int T);
+// Chooses what the matrix products take (bf16.h): for bf16, rounds the weights into params_bf16
+// (call it again after changing params_memory other than by gpt2_update); for fp32, frees the copy.
+void gpt2_set_precision(GPT2& model, Precision precision);
 // inputs, targets (B,T); targets may be null (no loss). Logits land in model.acts.logits (B,T,Vp).
 void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T);
 // Dropout's masks, derived here and nowhere else, so that every bit of each number counts

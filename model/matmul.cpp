@@ -1,6 +1,7 @@
 // matmul.cpp: the linear layer as Eigen GEMMs on Maps. See matmul.h.
 #include "model/matmul.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
+#include "model/gemm_bf16.h"  // gemm_bf16: the products of --precision bf16
 #include "model/parallel.h"  // worth_threads, MACS_PER_WORK: small products stay on one thread
 #include "model/views.h"  // Mat, ConstMat, Vec, ConstVec: the (C,BT) views
 
@@ -104,8 +105,71 @@ static void parallel_ranges(Index n, Index align, [[maybe_unused]] size_t macs, 
     }
 }
 
-void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int T, int C, int OC) {
+// forward: Y += bias in every column, so dbias[o] += the sum of dY's row o, for o in [s, s+n).
+// subtle: a plain loop over bt in order, not Eigen's rowwise().sum(), whose vectorized
+// order of additions depends on the data's alignment in memory.
+// dbias (OC)  dout (BT,OC)
+static void bias_backward(float* dbias, const float* dout, Index BT, Index OC, Index s, Index n) {
+    for (Index bt = 0; bt < BT; bt++) {
+        const float* dout_bt = dout + bt * OC;  // seek to dout[b,t,:]
+        for (Index o = s; o < s + n; o++) dbias[o] += dout_bt[o];
+    }
+}
+
+// ----------------------------------------------------------------------------
+// mixed precision: the same products on gemm_bf16, in its row-major terms (gemm_bf16.h):
+// C (M,N) = A (M,K) B (K,N), each input read through its two strides. gemm_bf16 promises the same
+// bits however a product is split, so the threads take rows of C in any ranges (of 32, its tiles').
+
+static const Index BF16_ALIGN = 32;
+
+// out (BT,OC) = inp (BT,C) weight^T + bias: A = inp, B(k=i, j=o) = weight[o,i]. As in fp32, the
+// threads take ranges of the longer side of out.
+static void matmul_forward_bf16(float* out, const float* inp, const bf16* weight_bf16, const float* bias, Index BT,
+                                int C, int OC) {
+    const size_t macs = (size_t)BT * C * OC;
+    // out[s..s+n, o0..o0+m] = the product on those rows and columns, plus the bias there
+    auto block = [&](Index s, Index n, Index o0, Index m) {
+        float* out_s = out + s * OC + o0;  // seek to out[s, o0]
+        gemm_bf16((int)n, (int)m, C, {inp + s * C, nullptr, (size_t)C, 1},
+                  {nullptr, weight_bf16 + o0 * C, 1, (size_t)C}, out_s, OC, false);
+        if (!bias) return;
+        for (Index bt = 0; bt < n; bt++)
+            for (Index o = 0; o < m; o++) out_s[bt * OC + o] += bias[o0 + o];
+    };
+    if (BT >= OC) {
+        parallel_ranges(BT, BF16_ALIGN, macs, [&](Index s, Index n) { block(s, n, 0, OC); });
+    } else {
+        parallel_ranges(OC, BF16_ALIGN, macs, [&](Index o0, Index m) { block(0, BT, o0, m); });
+    }
+}
+
+// dinp (BT,C) += dout (BT,OC) weight (OC,C);  dweight (OC,C) += dout^T (OC,BT) inp (BT,C);  dbias as fp32
+static void matmul_backward_bf16(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                                 const bf16* weight_bf16, Index BT, int C, int OC) {
+    const size_t macs = (size_t)BT * C * OC;
+    parallel_ranges(BT, BF16_ALIGN, macs, [&](Index s, Index n) {
+        gemm_bf16((int)n, C, OC, {dout + s * OC, nullptr, (size_t)OC, 1}, {nullptr, weight_bf16, (size_t)C, 1},
+                  dinp + s * C, C, true);
+    });
+    // A(o, bt) = dout[bt,o]: dout read down its columns (strides swapped)
+    parallel_ranges(OC, BF16_ALIGN, macs, [&](Index s, Index n) {
+        gemm_bf16((int)n, C, (int)BT, {dout + s, nullptr, 1, (size_t)OC}, {inp, nullptr, (size_t)C, 1},
+                  dweight + s * C, C, true);
+        if (dbias) bias_backward(dbias, dout, BT, OC, s, n);
+    });
+}
+
+// ----------------------------------------------------------------------------
+// the linear layer, fast
+
+void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int T, int C, int OC,
+                    const bf16* weight_bf16) {
     ProfileScope timer("matmul_forward");  // --profile: the time of this call, in its layer's row
+    if (weight_bf16) {  // mixed precision: the product in bf16, the bias in fp32
+        matmul_forward_bf16(out, inp, weight_bf16, bias, (Index)B * T, C, OC);
+        return;
+    }
     const Index BT = (Index)B * T;
     ConstMat X(inp, C, BT);     // (C,BT): column bt holds inp[b,t,:]
     ConstMat W(weight, C, OC);  // (C,OC): column o holds row o of the PyTorch weight
@@ -127,8 +191,12 @@ void matmul_forward(float* out, const float* inp, const float* weight, const flo
 }
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                     const float* weight, int B, int T, int C, int OC) {
+                     const float* weight, int B, int T, int C, int OC, const bf16* weight_bf16) {
     ProfileScope timer("matmul_backward");  // --profile: the time of this call, in its layer's row
+    if (weight_bf16) {  // mixed precision: the two products in bf16, dbias in fp32
+        matmul_backward_bf16(dinp, dweight, dbias, dout, inp, weight_bf16, (Index)B * T, C, OC);
+        return;
+    }
     const Index BT = (Index)B * T;
     ConstMat X(inp, C, BT);     // (C,BT)
     ConstMat W(weight, C, OC);  // (C,OC)
@@ -138,16 +206,9 @@ void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dou
     const size_t macs = (size_t)BT * C * OC;  // of each of the two products
     // forward: Y = W^T X, so dX += W dY                       (C,OC)(OC,BT) -> (C,BT)
     parallel_ranges(BT, COLS, macs, [&](Index s, Index n) { dX.middleCols(s, n).noalias() += W * dY.middleCols(s, n); });
-    // and dW^T += dY X^T, i.e. in our (C,OC) view dW += X dY^T   (C,BT)(BT,OC) -> (C,OC)
-    // forward: Y += bias in every column, so dbias += the sum of dY's columns.
-    // subtle: a plain loop over bt in order, not Eigen's rowwise().sum(), whose vectorized
-    // order of additions depends on the data's alignment in memory.
+    // and dW^T += dY X^T, i.e. in our (C,OC) view dW += X dY^T   (C,BT)(BT,OC) -> (C,OC); and dbias
     parallel_ranges(OC, COLS, macs, [&](Index s, Index n) {
         dW.middleCols(s, n).noalias() += X * dY.middleRows(s, n).transpose();
-        if (!dbias) return;
-        for (Index bt = 0; bt < BT; bt++) {
-            const float* dout_bt = dout + bt * OC;  // seek to dout[b,t,:]
-            for (Index o = s; o < s + n; o++) dbias[o] += dout_bt[o];
-        }
+        if (dbias) bias_backward(dbias, dout, BT, OC, s, n);
     });
 }

@@ -19,6 +19,8 @@
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
 #include "model/train/train_step.h"  // gpt2_train_step: the trainer's step, timed
 #include "model/matmul.h"    // matmul_forward: the ceiling is measured with the model's own GEMM
+#include "model/gemm_bf16.h"  // bf16_kernel: which kernel runs, printed as gemm=
+#include "model/precision.h"  // --precision
 #include "data/common/profile.h"   // --profile
 #include "data/common/files.h"      // UsageError, file_exists
 #include "data/common/flags.h"      // Command, flag, threads_in_use
@@ -55,6 +57,7 @@ struct BenchOptions {
     bool profile = false;     // per-layer table after each config
     int ceiling_n = 2048;     // size of the square sgemm that measures the ceiling (0: skip)
     std::string save;         // write the model as a checkpoint here (for the peer program)
+    std::string precision = "fp32";  // --precision fp32 | bf16 | auto
 };
 
 // The configs to run: the presets named, then -e's; none named: all three presets.
@@ -90,16 +93,21 @@ static double median(std::vector<double> x) {
 }
 
 // The best GFLOP/s of a square n x n x n product through matmul_forward itself: the very
-// GEMM the model runs (Eigen, or OpenBLAS with BLAS=openblas, split across the threads the
-// same way), on matrices far larger than any of the model's. The model's FLOP rate over this
-// is peak_frac.
-static double sgemm_ceiling_gflops(int n) {
+// GEMM the model runs (Eigen, or OpenBLAS with BLAS=openblas; in bf16 our own kernel, gemm_bf16.h;
+// split across the threads the same way), on matrices far larger than any of the model's. The
+// model's FLOP rate over this is peak_frac.
+static double gemm_ceiling_gflops(int n, Precision precision) {
     std::vector<float> a((size_t)n * n), w((size_t)n * n), out((size_t)n * n);
     for (size_t i = 0; i < a.size(); i++) a[i] = (float)(i % 7) * 0.1f, w[i] = (float)(i % 5) * 0.1f;
+    std::vector<bf16> w16;  // the weight's bf16 copy, as the model keeps one
+    if (precision == Precision::bf16) {
+        w16.resize(w.size());
+        bf16_round_array(w16.data(), w.data(), w.size());
+    }
     double best = 1e30;
     for (int rep = 0; rep < 4; rep++) {  // the first one warms up; the best of all counts
         auto t0 = std::chrono::steady_clock::now();
-        matmul_forward(out.data(), a.data(), w.data(), nullptr, 1, n, n, n);  // (n,n) = (n,n)(n,n)^T
+        matmul_forward(out.data(), a.data(), w.data(), nullptr, 1, n, n, n, w16.empty() ? nullptr : w16.data());  // (n,n) = (n,n)(n,n)^T
         best = std::min(best, seconds_since(t0));
     }
     return 2.0 * n * (double)n * n / best / 1e9;
@@ -128,13 +136,15 @@ static void reset_peak_rss() {
 
 // ceiling: the sgemm ceiling in GFLOP/s, or < 0 if not measured yet: then it is measured
 // after this config's steps, so that its 2048^2 matrices never count in the peak memory.
-static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threads, double& ceiling) {
+static void bench_config(const BenchConfig& bc, const BenchOptions& o, Precision precision, int threads,
+                         double& ceiling) {
     reset_peak_rss();
     const double base_rss = status_mb("VmRSS:");  // the program, its libraries and thread stacks
     GPT2 model;
     if (file_exists(bc.model)) gpt2_build_from_checkpoint(model, bc.model);
     else gpt2_build_from_descriptor(model, bc.model, bc.block_size, bc.vocab, 1337);
     if (!o.save.empty()) gpt2_save_checkpoint(model, o.save);
+    gpt2_set_precision(model, precision);
     if (o.steps == 0) return;  // --steps 0: only build (and save)
     const GPT2Config& c = model.config;
     const int B = bc.B, T = bc.T;
@@ -172,23 +182,25 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, int threa
     const double card_mb = gpt2_memory(c, B, T).total() * sizeof(float) / 1048576.0;
     const double rss = status_mb("VmHWM:");
     if (ceiling < 0) {
-        ceiling = sgemm_ceiling_gflops(o.ceiling_n);
+        ceiling = gemm_ceiling_gflops(o.ceiling_n, precision);
 #ifdef __GLIBC__
         malloc_trim(0);  // hand its freed matrices back, so they do not count in the next config's memory
 #endif
-        std::printf("bench: sgemm %dx%dx%d ceiling %.1f GFLOP/s with %d thread(s)\n", o.ceiling_n, o.ceiling_n,
-                    o.ceiling_n, ceiling, threads);
+        std::printf("bench: %s gemm %dx%dx%d ceiling %.1f GFLOP/s with %d thread(s)\n",
+                    precision_summary(precision).c_str(), o.ceiling_n, o.ceiling_n, o.ceiling_n, ceiling, threads);
     }
-    std::printf("bench: config=%s L=%d NH=%d C=%d V=%d B=%d T=%d threads=%d gemm=%s ms_per_step=%.2f tok_per_s=%.0f "
+    std::printf("bench: config=%s L=%d NH=%d C=%d V=%d B=%d T=%d threads=%d gemm=%s precision=%s ms_per_step=%.2f tok_per_s=%.0f "
                 "gflops=%.1f ceiling_gflops=%.1f peak_frac=%.3f peak_rss_mb=%.0f base_rss_mb=%.0f card_mb=%.0f mem_ratio=%.2f "
                 "model_mem_ratio=%.2f "
                 "loss_first=%.6f loss_last=%.6f\n",
                 bc.name.c_str(), c.num_layers, c.num_heads, c.channels, c.vocab_size, B, T, threads,
+                precision == Precision::bf16 ? bf16_kernel_name(bf16_kernel()) :
 #ifdef EIGEN_USE_BLAS
                 "openblas",
 #else
                 "eigen",
 #endif
+                precision == Precision::bf16 ? "bf16" : "fp32",
                 step_ms, tok_per_s, gflops, ceiling, ceiling > 0 ? gflops / ceiling : 0.0, rss, base_rss, card_mb,
                 rss > 0 ? rss / card_mb : 0.0, rss > 0 ? (rss - base_rss) / card_mb : 0.0, first_loss, last_loss);
     if (o.profile) {
@@ -204,7 +216,8 @@ static int bench_main(const BenchOptions& o) {
     std::vector<BenchConfig> configs = bench_configs(o);
     const int threads = threads_in_use();  // train.cpp's main set it from --threads
     double ceiling = o.ceiling_n > 0 ? -1.0 : 0.0;  // measured after the first config's steps
-    for (const BenchConfig& bc : configs) bench_config(bc, o, threads, ceiling);
+    const Precision precision = parse_precision(o.precision);
+    for (const BenchConfig& bc : configs) bench_config(bc, o, precision, threads, ceiling);
     return 0;
 }
 
@@ -225,6 +238,7 @@ Command bench_command() {
         flag(nullptr, "--profile", &o->profile, "print time per layer kind, forward/backward/update"),
         flag(nullptr, "--ceiling", &o->ceiling_n, 0, 1 << 24, "size of the square sgemm measuring the ceiling (0: skip)"),
         flag(nullptr, "--save", &o->save, "write the benchmarked model as a checkpoint (for dev/bench_pytorch.py)"),
+        flag(nullptr, "--precision", &o->precision, PRECISION_HELP),
     };
     cmd.run = [o] { return bench_main(*o); };
     return cmd;

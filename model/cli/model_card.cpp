@@ -3,6 +3,8 @@
 
 #include <cstdio>  // printf
 
+#include "model/precision.h"  // precision_summary
+
 void print_model_card(const GPT2& model, int B, int T) {
     const GPT2Config& c = model.config;
     std::printf("model: L=%d NH=%d C=%d V=%d (padded %d) maxT=%d\n", c.num_layers, c.num_heads, c.channels,
@@ -16,6 +18,7 @@ void print_model_card(const GPT2& model, int B, int T) {
                 "(+ %.1f MB for one layer's activation gradients) = %.1f MB\n",
                 mem.params / MB, mem.params / MB, 2 * mem.params / MB, mem.acts / MB, mem.grad_acts / MB,
                 mem.total() / MB);
+    std::printf("precision: %s\n", precision_summary(model.precision).c_str());
     std::printf("compute: %.1f MFLOP per token (forward + backward), %.2f GFLOP per step of B*T = %d tokens\n",
                 gpt2_flops_per_token(c, T) / 1e6, gpt2_flops_per_token(c, T) * B * T / 1e9, B * T);
 }

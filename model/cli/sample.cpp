@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/common/flags.h"       // Command, flag
+#include "model/precision.h"         // --precision
 #include "data/common/files.h"       // UsageError
 #include "data/common/stop.h"        // stop_requested: Ctrl-C during training ends a sample at once
 #include "model/cli/safe_text.h"     // SafeText: control bytes and broken UTF-8 shown, not sent
@@ -50,6 +51,7 @@ struct SampleOptions {
     float temperature = 1.0f;  // --temperature
     int top_k = 0;             // --top-k
     uint64_t seed = 1337;      // --seed
+    std::string precision = "fp32";  // --precision fp32 | bf16 | auto
 };
 
 static int sample_main(const SampleOptions& o) {
@@ -58,6 +60,7 @@ static int sample_main(const SampleOptions& o) {
     gpt2_build_from_checkpoint(model, o.model);
     Tokenizer tok;  // by the one rule: --tokenizer, else the run's, recorded beside the checkpoint
     tokenizer_load_for_model(tok, o.tokenizer, model.config.vocab_size, o.model, /*larger_on_purpose=*/false);
+    gpt2_set_precision(model, parse_precision(o.precision));
     gpt2_allocate_activations(model, 1, model.config.max_seq_len);
     generate(model, tok, o.prompt, o.gen_tokens, o.temperature, o.top_k, o.seed);
     return 0;
@@ -74,6 +77,7 @@ Command sample_command() {
         flag(nullptr, "--temperature", &o->temperature, 0, 100, "sampling temperature (0: greedy)"),
         flag(nullptr, "--top-k", &o->top_k, 0, 1 << 30, "sample among the k likeliest (0: all)"),
         flag(nullptr, "--seed", &o->seed, "seed of the sampler"),
+        flag(nullptr, "--precision", &o->precision, PRECISION_HELP),
     };
     cmd.run = [o] { return sample_main(*o); };
     return cmd;

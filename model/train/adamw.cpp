@@ -36,7 +36,7 @@ double grad_norm_naive(const float* grads, size_t n) {
 // fast versions
 
 void adamw_update(float* params, const float* grads, float* m, float* v, size_t n, float lr,
-                  const AdamWConfig& cfg, float wd, int t) {
+                  const AdamWConfig& cfg, float wd, int t, bf16* params_bf16) {
     ProfileScope timer("adamw_update");  // --profile: the time of this call, in its layer's row
     // the scalars PyTorch computes once per step, in double, then applies in float
     const float decay = (float)(1.0 - (double)lr * wd);
@@ -66,6 +66,8 @@ void adamw_update(float* params, const float* grads, float* m, float* v, size_t 
             float denom = sqrt_v[i] / bc2_sqrt + eps;             // (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
             params[i0 + i] += -step_size * (m[i0 + i] / denom);  // param.addcdiv_(exp_avg, denom, value=-step_size)
         }
+        if (params_bf16)  // --precision bf16: the weights' copy, rounded while the chunk is in L1
+            bf16_round_array(params_bf16 + i0, params + i0, len);
     }
 }
 
@@ -103,11 +105,14 @@ void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t
         model.m_memory.assign(model.num_parameters, 0.0f);
         model.v_memory.assign(model.num_parameters, 0.0f);
     }
+    if (model.precision == Precision::bf16) model.params_bf16.resize(model.num_parameters);
     size_t offset = 0;
     for (const ParameterInfo& e : model.param_table) {
         float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
+        bf16* copy = model.precision == Precision::bf16 ? model.params_bf16.data() + offset : nullptr;
         adamw_update(model.params_memory.data() + offset, model.grads_memory.data() + offset,
-                     model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t);
+                     model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t,
+                     copy);
         offset += e.count;
     }
 }

@@ -32,13 +32,15 @@ void adamw_update_naive(float* params, const float* grads, float* m, float* v, s
 // sqrt(sum g^2) over n gradients, summed in double in index order.
 double grad_norm_naive(const float* grads, size_t n);
 
-// the same two, fast: arguments as above
+// the same two, fast: arguments as above. params_bf16 (n), if given, receives the updated params
+// rounded to bf16 (the weights' copy of --precision bf16, gpt2.h), in the same pass.
 void adamw_update(float* params, const float* grads, float* m, float* v, size_t n, float lr,
-                  const AdamWConfig& cfg, float wd, int t);
+                  const AdamWConfig& cfg, float wd, int t, bf16* params_bf16 = nullptr);
 // sqrt(sum g^2) over n gradients, accumulated in double, in a fixed order at any thread count.
 double grad_norm(const float* grads, size_t n);
 // grads *= max_norm/(norm+1e-6) when that factor is below 1 (as clip_grad_norm_); max_norm <= 0: no clipping.
 void clip_grads(float* grads, size_t n, double norm, float max_norm);
 // One AdamW step over the whole model (t counts from 1), tensor by tensor along the parameter
 // table, with weight decay only on the tensors the table marks. m and v are allocated by the first call.
+// In bf16 (model.precision) it also refreshes model.params_bf16, the weights the products read.
 void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t);

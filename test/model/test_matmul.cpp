@@ -6,6 +6,8 @@
 #include "test/fixture.h"
 #include "test/layer_check.h"
 
+#include <algorithm>  // max
+#include <cmath>      // fabs
 #include <string>
 #include <vector>
 
@@ -149,5 +151,62 @@ TEST_CASE("matmul/fast against naive") {
             if (first_out.empty()) first_out = fout;
             CHECK(fout == first_out);
         }
+    }
+}
+
+// ----------------------------------------------------------------------------
+// mixed precision
+
+TEST_CASE("matmul/bf16 against naive on bf16 inputs") {
+    // With weight_bf16 the three products round inp, dout and the weight to bf16 and sum in fp32.
+    // The plain loops fed the rounded values sum the very same (exact) products in double, so the
+    // two differ by fp32 summation only: the tolerance of "matmul/fast against naive", 1e-5 (K <= 197).
+    // The bias and dbias stay fp32 (dbias from the unrounded dout). The shapes take both branches of
+    // the forward split and leave remainders of gemm_bf16's tiles; 1 and 3 threads give the same bits.
+    // And the test must tell bf16 from fp32: the fp32 forward lies outside the tolerance.
+    const float TOL = 1e-5f;
+    struct Shape { int B, T, C, OC; };
+    for (Shape s : {Shape{3, 50, 37, 100}, Shape{2, 19, 53, 197}}) {
+        CAPTURE(s.C);
+        CAPTURE(s.OC);
+        const size_t btc = (size_t)s.B * s.T * s.C, btoc = (size_t)s.B * s.T * s.OC, wn = (size_t)s.OC * s.C;
+        const std::vector<float> inp = random_floats(btc, 11), weight = random_floats(wn, 12), bias = random_floats(s.OC, 13),
+                                 dout = random_floats(btoc, 14);
+        std::vector<bf16> weight16(wn);
+        bf16_round_array(weight16.data(), weight.data(), wn);
+        std::vector<float> inp_r(btc), weight_r(wn), dout_r(btoc);  // the rounded values, as floats
+        for (size_t i = 0; i < btc; i++) inp_r[i] = bf16_to_float(bf16_round(inp[i]));
+        for (size_t i = 0; i < wn; i++) weight_r[i] = bf16_to_float(weight16[i]);
+        for (size_t i = 0; i < btoc; i++) dout_r[i] = bf16_to_float(bf16_round(dout[i]));
+        std::vector<float> out(btoc), dinp(btc, 0.5f), dweight(wn, 0.5f), dbias(s.OC, 0.5f), unused(btc);
+        matmul_forward_naive(out.data(), inp_r.data(), weight_r.data(), bias.data(), s.B, s.T, s.C, s.OC);
+        matmul_backward_naive(dinp.data(), dweight.data(), nullptr, dout_r.data(), inp_r.data(), weight_r.data(), s.B,
+                              s.T, s.C, s.OC);
+        std::vector<float> wunused(wn);  // dbias from the fp32 dout
+        matmul_backward_naive(unused.data(), wunused.data(), dbias.data(), dout.data(), inp.data(), weight.data(), s.B,
+                              s.T, s.C, s.OC);
+        std::vector<float> first;
+        for (int threads : {1, 3}) {
+            CAPTURE(threads);
+            ThreadCount use(threads);
+            std::vector<float> fout(btoc), fdinp(btc, 0.5f), fdweight(wn, 0.5f), fdbias(s.OC, 0.5f);
+            matmul_forward(fout.data(), inp.data(), weight.data(), bias.data(), s.B, s.T, s.C, s.OC, weight16.data());
+            matmul_backward(fdinp.data(), fdweight.data(), fdbias.data(), dout.data(), inp.data(), weight.data(), s.B,
+                            s.T, s.C, s.OC, weight16.data());
+            check_plain("out", fout, out, TOL);
+            check_plain("dinp", fdinp, dinp, TOL);
+            check_plain("dweight", fdweight, dweight, TOL);
+            check_plain("dbias", fdbias, dbias, TOL);
+            std::vector<float> all = fout;
+            for (const auto* v : {&fdinp, &fdweight, &fdbias}) all.insert(all.end(), v->begin(), v->end());
+            if (first.empty()) first = all;
+            CHECK(all == first);
+        }
+        std::vector<float> out32(btoc);
+        matmul_forward(out32.data(), inp.data(), weight.data(), bias.data(), s.B, s.T, s.C, s.OC);
+        double worst = 0, scale = 0;
+        for (size_t i = 0; i < btoc; i++)
+            worst = std::max(worst, std::fabs((double)out32[i] - out[i])), scale = std::max(scale, std::fabs((double)out[i]));
+        CHECK(worst > TOL * scale);  // fp32 is visibly not the bf16 result: the test can tell them apart
     }
 }
