@@ -11,7 +11,10 @@ const char* const PRECISION_HELP =
 Precision parse_precision(const std::string& value) {
     const bool has_units = bf16_kernel() != Bf16Kernel::portable;
     if (value == "fp32") return Precision::fp32;
-    if (value == "auto") return has_units ? Precision::bf16 : Precision::fp32;
+    if (value == "auto") {
+        std::printf("--precision auto: %s\n", has_units ? "bf16, this CPU has bf16 units" : "fp32, this CPU has no bf16 units");
+        return has_units ? Precision::bf16 : Precision::fp32;
+    }
     if (value != "bf16") throw UsageError("--precision " + value + ": expected fp32, bf16 or auto");
     if (!has_units)
         std::printf("--precision bf16: this CPU has no bf16 units (AMX, AVX512-BF16); the portable kernel runs "
