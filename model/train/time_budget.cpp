@@ -39,7 +39,8 @@ double parse_duration(const std::string& flag, const std::string& text) {
         next_unit = unit + 1;
     }
     if (text.empty()) throw bad;
-    if (!(seconds > 0 && seconds <= 10000.0 * 3600))  // 0 would stop before the first step
+    // 0 would stop before the first step; the cap keeps format_duration's integers small
+    if (!(seconds > 0 && seconds <= 10000.0 * 3600))
         throw UsageError(flag + " " + text + ": out of range (more than 0, at most 10000h)");
     return seconds;
 }
@@ -70,6 +71,8 @@ BudgetClock budget_clock_for(double budget, double span, int warmup, const Train
     return c;
 }
 
+// subtle: steady_clock, not the time of day (system_clock), which NTP or a daylight-saving change
+// can move by minutes while a run is training.
 void budget_clock_start(BudgetClock& c) { c.started = std::chrono::steady_clock::now(); }
 
 double budget_clock_read(const BudgetClock& c) {
@@ -79,6 +82,8 @@ double budget_clock_read(const BudgetClock& c) {
 bool budget_clock_spent(BudgetClock& c, int step, int warmup) {
     if (c.budget <= 0) return false;
     const double now = budget_clock_read(c);
+    // subtle: marked at the top of step `warmup`, before its validation and checkpoint, so that a
+    // checkpoint at that step holds the mark (budget_clock_for trusts it from step >= warmup on)
     if (step >= warmup && c.warmup_end < 0) c.warmup_end = now;  // the decay starts here
     return now >= c.budget;
 }
@@ -95,6 +100,8 @@ double budget_clock_left(const BudgetClock& c) {
     return left > 0 ? left : 0.0;
 }
 
+// Read as the checkpoint is written, after the step's validation and sample: a resumed run does
+// not repeat them at its first step, so their time stays counted.
 void budget_clock_save(const BudgetClock& c, TrainState& state) {
     if (c.budget <= 0) return;
     state.train_seconds = budget_clock_read(c);
