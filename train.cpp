@@ -7,6 +7,7 @@
 // flags (data/common/flags.h), sets the thread count and runs it.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
 #include <chrono>   // steady_clock: ms per step
+#include <climits>  // INT_MAX: a --time-budget run's steps, with no -x
 #include <cstdint>  // int64_t, uint64_t, INT64_MAX
 #include <cstdio>
 #include <cstdlib>  // getenv, setenv, unsetenv: the wait policy
@@ -36,6 +37,7 @@
 #include "model/train/checkpoint.h"   // llm.c's model file format
 #include "model/train/evaluate.h"     // validation loss and bits per byte
 #include "model/train/run_dir.h"      // main.log, checkpoint pairs and the tokenizer in -o DIR
+#include "model/train/time_budget.h"  // --time-budget: the clock, its plan and its last line
 #include "model/train/train_state.h"  // what a resume needs besides the weights
 #include "model/train/train_step.h"   // one optimizer step
 #include "tokenizer/tokenizer.h"      // text <-> ids; ./train tokenizer
@@ -83,6 +85,8 @@ struct Options {
     int more_steps = 0;                // --more-steps with -y 1: N steps past the checkpoint (becomes -x)
     int schedule_steps = 0;            // --schedule-steps steps the lr schedule spans (0: -x, -1: one epoch)
     std::string precision = "fp32";    // --precision fp32 | bf16 | auto (model/precision.h)
+    std::string time_budget = "";      // --time-budget train for this long (5m, 1h30m; none: -x counts steps)
+    std::string schedule_time = "";    // --schedule-time the time the lr schedule spans (none: --time-budget)
 };
 
 static std::vector<Flag> train_flags(Options& o) {
@@ -111,6 +115,9 @@ static std::vector<Flag> train_flags(Options& o) {
         flag("-u", "--warmup", &o.warmup, 0, 1000000000, "warmup steps"),
         flag("-q", "--final-lr-frac", &o.final_lr_frac, 0, 1, "final lr as a fraction of -l; steps past the schedule run at it"),
         flag(nullptr, "--schedule-steps", &o.schedule_steps, -1, 1000000000, "steps the lr schedule spans (0: -x, -1: one epoch)"),
+        flag(nullptr, "--time-budget", &o.time_budget, "train this long (300, 5m, 1h30m) from the first step, evals included; "
+             "the lr decays over time, -x caps the steps; not repeatable step for step"),
+        flag(nullptr, "--schedule-time", &o.schedule_time, "with --time-budget: the time the lr schedule spans (none: the budget)"),
         // the optimizer
         flag("-c", "--weight-decay", &o.weight_decay, 0, 10, "AdamW weight decay (2-D weights)"),
         flag(nullptr, "--beta2", &o.beta2, 0, 0.999999, "AdamW beta2"),
@@ -145,6 +152,11 @@ static void check_exists(const char* flag, const std::string& path) {
         throw Error(std::string(flag) + " " + path + ": no such file (a text file, or a glob of shards from ./train prepare)");
 }
 
+// A duration flag in seconds (time_budget.h), 0 when not given.
+static double seconds_of(const char* flag, const std::string& text) {
+    return text.empty() ? 0 : parse_duration(flag, text);
+}
+
 // The command line and the files it names: -i, -j, -e, --more-steps.
 static void check_command_line(const Options& opt, bool resumed) {
     if (opt.train_data.empty()) throw UsageError("-i is required: a text file or a glob of token shards");
@@ -156,6 +168,11 @@ static void check_command_line(const Options& opt, bool resumed) {
     parse_schedule(opt.schedule);  // -k: a known name
     if (opt.precision != "fp32" && opt.precision != "bf16" && opt.precision != "auto")
         parse_precision(opt.precision);  // its one-line error, before anything is built
+    if (!opt.time_budget.empty() && opt.schedule_steps != 0)
+        throw UsageError("--schedule-steps counts steps: with --time-budget the schedule spans the budget (or --schedule-time)");
+    if (opt.time_budget.empty() && !opt.schedule_time.empty()) throw UsageError("--schedule-time needs --time-budget");
+    seconds_of("--time-budget", opt.time_budget);  // durations
+    seconds_of("--schedule-time", opt.schedule_time);
 }
 
 // A resume whose -x (the total step count, as in llm.c) is not past its checkpoint: the fix, in one line.
@@ -309,17 +326,20 @@ static void end_progress(StepPrinter& p) {
     if (p.pending) std::printf("\n");
     p.pending = false;
 }
+// A --time-budget run (left_s >= 0: seconds left of it) shows the time left instead of an eta, and
+// no step total unless -x caps it.
 static void print_step(StepPrinter& p, double ms, const StepResult& r, int step, int max_steps, int64_t tokens,
-                       double flops_per_token) {
+                       double flops_per_token, double left_s) {
     p.ms_total += ms;
     p.steps++;
     bool progress = p.every == 0;
     if (!progress && (step + 1) % p.every != 0 && step + 1 != max_steps) return;
     double tok_per_s = tokens / (ms / 1000.0);
-    double eta_s = p.ms_total / p.steps * (max_steps - step - 1) / 1000.0;
-    std::printf("%sstep %5d/%d | loss %.6f | lr %.2e | norm %.4f | %.1f ms | %.0f tok/s | %.1f GFLOP/s | eta %dm%02ds%s%s",
-                progress ? "\r" : "", step + 1, max_steps, r.loss, r.lr, r.norm, ms, tok_per_s,
-                flops_per_token * tok_per_s / 1e9, (int)eta_s / 60, (int)eta_s % 60,
+    double eta_s = left_s >= 0 ? left_s : p.ms_total / p.steps * (max_steps - step - 1) / 1000.0;
+    std::string total = max_steps < INT_MAX ? "/" + std::to_string(max_steps) : "";
+    std::printf("%sstep %5d%s | loss %.6f | lr %.2e | norm %.4f | %.1f ms | %.0f tok/s | %.1f GFLOP/s | %s %dm%02ds%s%s",
+                progress ? "\r" : "", step + 1, total.c_str(), r.loss, r.lr, r.norm, ms, tok_per_s,
+                flops_per_token * tok_per_s / 1e9, left_s >= 0 ? "left" : "eta", (int)eta_s / 60, (int)eta_s % 60,
                 r.updated ? "" : " | skipped (not finite)", progress ? "\033[K" : "\n");  // \033[K: clear the rest
     if (progress) std::fflush(stdout);
     p.pending = progress;
@@ -401,10 +421,15 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     DataLoader train_loader, val_loader;
     bool has_val = open_data(train_loader, val_loader, opt.train_data, opt.val_data, B, T, lo, tok);
     const int epoch_steps = (int)(dataloader_num_batches(train_loader) / (size_t)accum_steps);
-    int max_steps = opt.max_steps >= 0 ? opt.max_steps : epoch_steps;
+    // --time-budget: the clock stops the run (-x, if given, caps its steps), else -x (default one epoch)
+    BudgetClock clock = budget_clock_for(seconds_of("--time-budget", opt.time_budget),
+                                         seconds_of("--schedule-time", opt.schedule_time), opt.warmup, resumed);
+    int max_steps = opt.max_steps >= 0 ? opt.max_steps : clock.budget > 0 ? INT_MAX : epoch_steps;
     if (resumed) check_steps_left(opt.output_dir, resumed->step, max_steps);
-    std::printf("steps: %d (%zu batches per epoch)\n", max_steps, dataloader_num_batches(train_loader));
-    const TrainStepConfig step_cfg = train_step_config(opt, accum_steps, max_steps, epoch_steps);
+    budget_check_left(opt.output_dir, clock);  // a resumed budget run with no time left
+    TrainStepConfig step_cfg = train_step_config(opt, accum_steps, max_steps, epoch_steps);
+    if (clock.budget > 0) budget_print_plan(clock, step_cfg.schedule, opt.max_steps, dataloader_num_batches(train_loader));
+    else std::printf("steps: %d (%zu batches per epoch)\n", max_steps, dataloader_num_batches(train_loader));
     if (max_steps > step_cfg.schedule.total) report_extension(step_cfg.schedule, max_steps, resumed ? resumed->step : 0);
 
     // the run's state (best loss, loader position, command line); a resumed run takes it from its checkpoint
@@ -419,8 +444,10 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     Batches batches{train_loader, opt.overfit != 0, {}, {}};
     const double flops_per_token = gpt2_flops_per_token(model.config, T);
     StepPrinter printer = step_printer(opt);
-    for (int step = start_step; step <= max_steps; step++) {
-        bool last_step = step == max_steps;
+    budget_clock_start(clock);  // --time-budget: the clock counts from here
+    int step = start_step;
+    for (; step <= max_steps; step++) {
+        bool last_step = step == max_steps || budget_clock_spent(clock, step, opt.warmup);
         if (!(resumed && step == start_step)) {  // a resumed run already validated, sampled and saved here
             if (has_val && opt.val_every > 0 && (step % opt.val_every == 0 || last_step))
             {
@@ -436,6 +463,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
             bool every_n = opt.checkpoint_every > 0 && step > 0 && step % opt.checkpoint_every == 0;
             if (!opt.output_dir.empty() && (every_n || last_step || stop_requested)) {
                 state.loader = dataloader_state(train_loader);
+                budget_clock_save(clock, state);
                 run_dir_save_checkpoint(opt.output_dir, step, model, state, opt.keep_checkpoints);
                 end_progress(printer);
                 std::printf("wrote %s\n", model_path(opt.output_dir, step).c_str());
@@ -445,6 +473,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
 
         // one optimizer step (model/train/train_step.cpp): accumulate over micro-batches, clip, update
         auto t0 = std::chrono::steady_clock::now();
+        step_cfg.schedule.clock_progress = budget_clock_progress(clock);  // --time-budget: the lr follows the clock
         StepResult r = gpt2_train_step(model, step_cfg, step, B, T, [&](int* in, int* tg) { batches.next(in, tg); });
         if (!r.updated && !opt.skip_nonfinite) {
             end_progress(printer);
@@ -452,10 +481,11 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
                         std::to_string(r.norm) + " is not finite; stopped, the last checkpoint is untouched");
         }
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        print_step(printer, ms, r, step, max_steps, total_batch, flops_per_token);
+        print_step(printer, ms, r, step, max_steps, total_batch, flops_per_token, budget_clock_left(clock));
         log_line(log.get(), "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
     }
     end_progress(printer);
+    budget_print_end(clock, start_step, step, opt.warmup);  // --time-budget: steps trained, time used
     return 0;
 }
 
@@ -473,6 +503,18 @@ static void parse_train_args(Options& opt, const std::vector<std::string>& args)
     cmd.flags = train_flags(opt);
     cmd.flags.push_back(threads_flag(&threads_saved));
     flags_parse(cmd, args);
+}
+
+// A resumed --time-budget run stays one (and a run counted in steps stays one); a new budget keeps
+// the lr schedule the clock was planned with (--schedule-time), as a new -x keeps --schedule-steps.
+static void pin_time_schedule(const std::string& run, const Options& saved, const Options& now,
+                              const std::vector<std::string>& mine, std::vector<std::string>& merged) {
+    if (!has_flag(mine, "--time-budget", "--time-budget")) return;
+    const std::string planned = saved.time_budget.empty() ? "in steps (-x)" : "for --time-budget " + saved.time_budget;
+    if (saved.time_budget.empty() != now.time_budget.empty())
+        throw UsageError(run + " was planned " + planned + " and a resume keeps that; for the other kind, start a new run from its weights with -e");
+    bool new_budget = seconds_of("--time-budget", now.time_budget) != seconds_of("--time-budget", saved.time_budget);
+    if (new_budget && saved.schedule_time.empty()) merged.insert(merged.end(), {"--schedule-time", saved.time_budget});
 }
 
 // -y 1 -o DIR: the command line saved in the latest checkpoint, then this one's flags on top.
@@ -498,7 +540,9 @@ static int resume_main(const std::vector<std::string>& args, const std::string& 
     Options opt;
     parse_train_args(opt, mine);
     bool new_total = has_flag(mine, "-x", "--max-steps") && opt.max_steps != saved.max_steps;
-    if (new_total && saved.schedule_steps == 0) merged.insert(merged.end(), {"--schedule-steps", std::to_string(saved.max_steps)});
+    if (new_total && saved.schedule_steps == 0 && saved.time_budget.empty())
+        merged.insert(merged.end(), {"--schedule-steps", std::to_string(saved.max_steps)});
+    pin_time_schedule(dir + " (" + model_path(dir, steps.back()) + ")", saved, opt, mine, merged);
     merged.insert(merged.end(), mine.begin(), mine.end());
     opt = Options();
     std::vector<std::string> with_model = merged;

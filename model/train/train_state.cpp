@@ -27,6 +27,8 @@ static void write_header(AtomicFile& f, const TrainState& s, size_t argv_bytes) 
     h.set_u64(STATE_SLOT_LOADER_SHARD, s.loader.shard);
     h.set_u64(STATE_SLOT_LOADER_BATCH, s.loader.batch);
     h.set_u64(STATE_SLOT_LOADER_RNG, s.loader.rng);
+    h.set_f64(STATE_SLOT_TRAIN_SECONDS, s.train_seconds);
+    h.set_f64(STATE_SLOT_WARMUP_SECONDS, s.warmup_seconds);
     header_write(f, STATE_FORMAT, h);
 }
 
@@ -53,6 +55,11 @@ static size_t read_header(File& f, size_t num_parameters, TrainState& s) {
     s.loader.shard = h.get_u64(STATE_SLOT_LOADER_SHARD);
     s.loader.batch = h.get_u64(STATE_SLOT_LOADER_BATCH);
     s.loader.rng = h.get_u64(STATE_SLOT_LOADER_RNG);
+    s.train_seconds = h.get_f64(STATE_SLOT_TRAIN_SECONDS);
+    s.warmup_seconds = h.get_f64(STATE_SLOT_WARMUP_SECONDS);
+    if (!(s.train_seconds >= 0 && s.warmup_seconds >= 0 && s.warmup_seconds <= s.train_seconds))  // NaN fails too
+        throw Error(path + ": corrupt header (time budget clock " + std::to_string(s.train_seconds) +
+                    " s, warmup ended at " + std::to_string(s.warmup_seconds) + " s)");
     return (size_t)argv_bytes;
 }
 

@@ -7,6 +7,8 @@
 //   STATE_SLOT_ARGV_BYTES = bytes of the argv block   STATE_SLOT_PARAMS = num_parameters (low 32 bits)
 //   STATE_SLOT_BEST_VAL_LOSS (2 slots, a double)
 //   STATE_SLOT_LOADER_EPOCH, _SHARD, _BATCH, _RNG (2 slots each, a uint64: DataLoaderState)
+//   STATE_SLOT_TRAIN_SECONDS, _WARMUP_SECONDS (2 slots each, a double): --time-budget runs only,
+//   0 in every other run (so their files are the bytes they always were)
 //   every other slot 0
 // then m (num_parameters floats), v (num_parameters floats), then argv, each string NUL-terminated.
 // The dropout masks and the samples derive from (seed, step), so no generator state is needed.
@@ -27,6 +29,7 @@ enum StateSlot {
     STATE_SLOT_BEST_VAL_LOSS = 10,  // 10..11
     STATE_SLOT_LOADER_EPOCH = 20, STATE_SLOT_LOADER_SHARD = 22, STATE_SLOT_LOADER_BATCH = 24,
     STATE_SLOT_LOADER_RNG = 26,     // 20..27
+    STATE_SLOT_TRAIN_SECONDS = 30, STATE_SLOT_WARMUP_SECONDS = 32,  // 30..33
 };
 
 struct TrainState {
@@ -35,6 +38,8 @@ struct TrainState {
     int evals_since_best = 0;          // for early stopping
     DataLoaderState loader;            // where the training data loader is (data/dataloader.h)
     std::vector<float> m, v;           // (num_parameters) each: AdamW moments
+    double train_seconds = 0;          // --time-budget: seconds on the budget's clock (time_budget.h); else 0
+    double warmup_seconds = 0;         // --time-budget: the clock when warmup ended (0: not yet, or no budget)
     std::vector<std::string> argv;     // the command line of the run, without argv[0]
 };
 

@@ -3,6 +3,7 @@
 // code still load), and every malformed file failing with one line that names it.
 #include <doctest.h>
 
+#include <cmath>    // nan
 #include <cstdint>
 #include <cstring>  // memcpy
 #include <string>
@@ -29,6 +30,8 @@ static TrainState sample_state(size_t num_parameters) {
     s.loader.shard = 0xFFFFFFFF00000001ull;
     s.loader.batch = (3ull << 40) + 7;
     s.loader.rng = 0x9E3779B97F4A7C15ull;
+    s.train_seconds = 300.0 / 7.0;  // a --time-budget run's clock
+    s.warmup_seconds = 1.0 / 9.0;
     for (size_t i = 0; i < num_parameters; i++) {
         s.m.push_back(0.5f * (float)i - 3.0f);
         s.v.push_back(1e-3f * (float)(i * i) + 1e-8f);
@@ -40,7 +43,8 @@ static TrainState sample_state(size_t num_parameters) {
 // The bytes of a state file, built by hand from the layout in train_state.h (as the code before
 // issue 11 wrote it with memcpy at offsets 10 and 20), never by train_state_save:
 //   int32 [0] 20241127 [1] 1 [2] step [3] evals_since_best [4] argv bytes [5] num_parameters
-//   [10..11] best_val_loss (double) [20..27] loader epoch, shard, batch, rng (uint64), the rest 0
+//   [10..11] best_val_loss (double) [20..27] loader epoch, shard, batch, rng (uint64)
+//   [30..31] train_seconds [32..33] warmup_seconds (double; issue 13's --time-budget, 0 in other runs), the rest 0
 //   then m, v (floats), then each argv string followed by a NUL
 static std::string state_bytes(const TrainState& s) {
     std::string args;
@@ -49,6 +53,8 @@ static std::string state_bytes(const TrainState& s) {
     std::memcpy(&header[10], &s.best_val_loss, 8);
     const uint64_t loader[4] = {s.loader.epoch, s.loader.shard, s.loader.batch, s.loader.rng};
     std::memcpy(&header[20], loader, 32);
+    std::memcpy(&header[30], &s.train_seconds, 8);
+    std::memcpy(&header[32], &s.warmup_seconds, 8);
     return std::string((const char*)header, sizeof header) +
            std::string((const char*)s.m.data(), s.m.size() * 4) +
            std::string((const char*)s.v.data(), s.v.size() * 4) + args;
@@ -62,6 +68,8 @@ static void check_same(const TrainState& got, const TrainState& want) {
     CHECK(got.loader.shard == want.loader.shard);
     CHECK(got.loader.batch == want.loader.batch);
     CHECK(got.loader.rng == want.loader.rng);
+    CHECK(std::memcmp(&got.train_seconds, &want.train_seconds, sizeof(double)) == 0);
+    CHECK(std::memcmp(&got.warmup_seconds, &want.warmup_seconds, sizeof(double)) == 0);
     CHECK(got.m == want.m);
     CHECK(got.v == want.v);
     CHECK(got.argv == want.argv);
@@ -94,6 +102,12 @@ TEST_CASE("train_state/the file is the documented layout, byte for byte") {
     TrainState back;
     train_state_load(dir + "/old.bin", N, back);
     check_same(back, s);
+    // a run counted in steps has no clock: slots 30..33 stay 0, the bytes written before issue 13
+    s.train_seconds = s.warmup_seconds = 0;
+    train_state_save(dir + "/steps.bin", s);
+    const std::string bytes = read_file(dir + "/steps.bin");
+    CHECK(bytes == state_bytes(s));
+    CHECK(bytes.substr(30 * 4, 16) == std::string(16, '\0'));
 }
 
 TEST_CASE("train_state/malformed files fail with one line naming the file") {
@@ -104,6 +118,11 @@ TEST_CASE("train_state/malformed files fail with one line naming the file") {
     auto with_int = [&](int slot, int32_t value) {
         std::string bytes = good;
         std::memcpy(&bytes[4 * slot], &value, 4);
+        return bytes;
+    };
+    auto with_double = [&](int slot, double value) {
+        std::string bytes = good;
+        std::memcpy(&bytes[4 * slot], &value, 8);
         return bytes;
     };
     struct Case {
@@ -125,6 +144,9 @@ TEST_CASE("train_state/malformed files fail with one line naming the file") {
         {"argv-oversized.bin", with_int(4, 1 << 30), N, "truncated"},
         {"argv-unterminated.bin", good.substr(0, good.size() - 1) + "x", N, "does not end with a NUL"},
         {"trailing.bin", good + "junk", N, "has 4 bytes more than the header implies"},
+        {"clock-negative.bin", with_double(30, -2.0), N, "corrupt header (time budget clock -2.0"},
+        {"clock-nan.bin", with_double(30, std::nan("")), N, "corrupt header (time budget clock"},
+        {"warmup-late.bin", with_double(32, 1e6), N, "warmup ended at 1000000.0"},
     };
     CHECK(argv_bytes > 0);  // the cut cases above cut inside m or v, not the argv block
     for (const Case& c : cases) {
