@@ -289,6 +289,8 @@ def main():
                       f"{one / two:.2f}x (target 1.8x)")
     if fp32 and bf16:
         print_bf16_table(configs, med, best_pytorch, ours_bf16, runs)
+    elif bf16:
+        print("(issue 13's table sets bf16 beside fp32: run with --precisions fp32 bf16 to get it)")
     for name, *_ in configs:  # same model, same tokens: the first loss must agree (bf16: to ~1e-4)
         first = {prog: rs[0]["loss_first"] for (n, prog), rs in runs.items() if n == name and "_1t" not in prog}
         print(f"loss_first {name}: " + " ".join(f"{k} {v}" for k, v in first.items()))
