@@ -7,18 +7,24 @@ feeds the same synthetic tokens as model/cli/bench.cpp (token i = (i * 265443576
 and times forward + backward + gradient-norm clipping at 1.0 + AdamW (lr 1e-4, betas (0.9, 0.95),
 eps 1e-8, weight decay 0.1 on the 2-D weights and embeddings), median over the timed steps: the
 step `./train bench` times, which is the trainer's own (gpt2_train_step).
+With --precision bf16 the forward and the loss run under torch.autocast("cpu", dtype=torch.bfloat16),
+PyTorch's mixed precision recipe: fp32 master weights, gradients and AdamW, backward outside
+autocast; its bf16 products go to oneDNN (Debian's libdnnl), not to OpenBLAS.
 
 Command:  python3 dev/bench_pytorch.py CHECKPOINT -b B -t T [--steps 10] [--warmup 2] [--threads 2]
-          [--intra-op N] [--name tiny]
+          [--intra-op N] [--name tiny] [--precision fp32|bf16]
 --threads is the cores the program may use (OpenBLAS's own threads use them all); --intra-op is
 PyTorch's OpenMP thread count for its non-GEMM ops (torch.set_num_threads, default --threads).
 Files written: none.
 Prints one line, e.g.
-  bench: config=tiny program=pytorch threads=2 intra_op=2 blas=openblas-pthreads ms_per_step=37.50 tok_per_s=20480 gflops=109.3 loss_first=5.597116 loss_last=...
-loss_first must equal `./train bench`'s for the same checkpoint (to ~1e-5): the same model and tokens.
+  bench: config=tiny program=pytorch precision=fp32 threads=2 intra_op=2 blas=openblas-pthreads ms_per_step=37.50 tok_per_s=20480 gflops=109.3 loss_first=5.597116 loss_last=...
+loss_first must equal `./train bench`'s for the same checkpoint (to ~1e-5): the same model and tokens
+(in bf16, ours and autocast's agree to about 1e-4 instead: see dev/reference/README.md).
 Read by dev/bench_compare.py, which runs both programs and prints the ratio table.
 For PyTorch's best speed (what dev/bench_compare.py sets, each measured on this machine):
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE   OpenBLAS's AVX-512 kernels (the default forces AVX2)
+  OPENBLAS_CORETYPE       the fastest of OpenBLAS's kernels on this CPU (dev/bench_compare.py measures
+                          them: Debian's 0.3.21 falls back to its slowest, "Prescott", on a CPU it
+                          does not know); OPENBLAS_L2_SIZE unset
       MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736
                           glibc keeps freed large blocks instead of handing them back to the
                           kernel: every fresh tensor otherwise page-faults (124M: 2.5 s -> 1.3 s)
@@ -141,6 +147,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--intra-op", type=int, default=0, help="torch.set_num_threads (default: --threads)")
     ap.add_argument("--name", default="custom")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: forward and loss under torch.autocast (fp32 weights, gradients, AdamW)")
     a = ap.parse_args()
     intra_op = a.intra_op or a.threads
     torch.set_num_threads(intra_op)
@@ -156,7 +164,8 @@ def main():
     ms, losses = [], []
     for step in range(a.warmup + a.steps):
         t0 = time.perf_counter()
-        loss = model(x, y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)  # the trainer's step clips at 1.0 (norm taken every step)
@@ -169,7 +178,7 @@ def main():
     tok_per_s = B * T / (step_ms / 1000.0)
     maps = open("/proc/self/maps").read()
     blas = "openblas-openmp" if "openblas-openmp" in maps else "openblas-pthreads" if "openblas" in maps else "other"
-    print(f"bench: config={a.name} program=pytorch threads={a.threads} intra_op={intra_op} blas={blas} ms_per_step={step_ms:.2f} "
+    print(f"bench: config={a.name} program=pytorch precision={a.precision} threads={a.threads} intra_op={intra_op} blas={blas} ms_per_step={step_ms:.2f} "
           f"tok_per_s={tok_per_s:.0f} gflops={flops_per_token(V, L, C, maxT, T) * tok_per_s / 1e9:.1f} "
           f"loss_first={losses[0]:.6f} loss_last={losses[-1]:.6f}", flush=True)
 

@@ -106,8 +106,9 @@ class GPT2(torch.nn.Module):
                 elif n in ("ln1w", "ln2w", "lnfw"):
                     p.fill_(1.0)
 
-    def forward(self, idx, targets=None):
-        """idx (B,T) int64 -> logits (B,T,V); with targets also the mean cross-entropy loss."""
+    def forward(self, idx, targets=None, matmul=torch.matmul):
+        """idx (B,T) int64 -> logits (B,T,V); with targets also the mean cross-entropy loss.
+        matmul(a, b) computes every matrix product (a @ b); gpt2_bf16.py passes a bf16 one."""
         B, T = idx.shape
         C, NH = self.C, self.NH
         hs = C // NH
@@ -115,20 +116,20 @@ class GPT2(torch.nn.Module):
         mask = torch.tril(torch.ones(T, T, dtype=torch.bool))
         for l in range(self.L):
             h = F.layer_norm(x, (C,), self.ln1w[l], self.ln1b[l], eps=1e-5)
-            qkv = h @ self.qkvw[l].t() + self.qkvb[l]                  # (B,T,3C)
+            qkv = matmul(h, self.qkvw[l].t()) + self.qkvb[l]           # (B,T,3C)
             q, k, v = qkv.split(C, dim=2)
             q = q.view(B, T, NH, hs).transpose(1, 2)                   # (B,NH,T,hs)
             k = k.view(B, T, NH, hs).transpose(1, 2)
             v = v.view(B, T, NH, hs).transpose(1, 2)
-            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))    # (B,NH,T,T)
+            att = matmul(q, k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))  # (B,NH,T,T)
             att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
-            y = (att @ v).transpose(1, 2).reshape(B, T, C)             # (B,T,C)
-            x = x + y @ self.attprojw[l].t() + self.attprojb[l]
+            y = matmul(att, v).transpose(1, 2).reshape(B, T, C)        # (B,T,C)
+            x = x + matmul(y, self.attprojw[l].t()) + self.attprojb[l]
             h = F.layer_norm(x, (C,), self.ln2w[l], self.ln2b[l], eps=1e-5)
-            h = F.gelu(h @ self.fcw[l].t() + self.fcb[l], approximate="tanh")   # (B,T,4C)
-            x = x + h @ self.fcprojw[l].t() + self.fcprojb[l]
+            h = F.gelu(matmul(h, self.fcw[l].t()) + self.fcb[l], approximate="tanh")  # (B,T,4C)
+            x = x + matmul(h, self.fcprojw[l].t()) + self.fcprojb[l]
         x = F.layer_norm(x, (C,), self.lnfw, self.lnfb, eps=1e-5)
-        logits = x @ self.wte[:self.V].t()                             # (B,T,V)
+        logits = matmul(x, self.wte[:self.V].t())                      # (B,T,V)
         loss = None
         if targets is not None:
             loss = F.cross_entropy(logits.reshape(-1, self.V), targets.reshape(-1))
@@ -198,8 +199,10 @@ HYPER = {
 }
 
 
-def train(model, batches, hp, steps=10):
-    """Runs `steps` AdamW steps; batches(step) -> (inputs, targets). Returns the losses."""
+def train(model, batches, hp, steps=10, loss_of=None):
+    """Runs `steps` AdamW steps; batches(step) -> (inputs, targets). Returns the losses.
+    loss_of(inputs, targets) -> loss is the forward (default: the model's, in fp32)."""
+    loss_of = loss_of or (lambda inputs, targets: model(inputs, targets)[1])
     decay = [getattr(model, n) for n in PARAM_NAMES if n in DECAYED]
     no_decay = [getattr(model, n) for n in PARAM_NAMES if n not in DECAYED]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": hp["wd"]},
@@ -212,7 +215,7 @@ def train(model, batches, hp, steps=10):
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad()
-        _, loss = model(inputs, targets)
+        loss = loss_of(inputs, targets)
         loss.backward()
         if hp["clip"] > 0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), hp["clip"])
