@@ -150,7 +150,7 @@ static void for_each_kernel(F check) {
     const Bf16Kernel before = bf16_kernel();
     for (Bf16Kernel k : {Bf16Kernel::amx, Bf16Kernel::avx512, Bf16Kernel::portable}) {
         if (!bf16_kernel_supported(k)) {
-            MESSAGE("bf16 kernel " << bf16_kernel_name(k) << ": skipped, this CPU cannot run it");
+            MESSAGE("bf16 kernel " << std::string(bf16_kernel_name(k)) << ": skipped, this CPU cannot run it");
             continue;
         }
         bf16_use_kernel(k);
