@@ -1,5 +1,6 @@
 // bench_gemm_bf16.cpp: GFLOP/s of each bf16 kernel (gemm_bf16.h) beside Eigen's fp32 GEMM, one
-// thread, on the products of a linear layer at the `small` bench config (B8 T256, C384).
+// thread, on the products of a linear layer at the `small` bench config (B8 T256, C384) and of
+// attention per (batch, head) (T256, hs 64).
 // Build and run: make bench-gemm  (~20 s; other programs on the machine skew the figures).
 // Prints one line per shape and kernel: GFLOP/s, and the ratio over Eigen fp32 on the same shape.
 // Each kernel's result is first checked against Eigen's within bf16's error, so a fast wrong
@@ -43,6 +44,7 @@ int main() {
         {"bwd dX=dY W (qkv) ", BT, C, 3 * C, false, false}, {"bwd dX=dY W (fc)  ", BT, C, 4 * C, false, false},
         {"bwd dX=dY W (prj) ", BT, 4 * C, C, false, false}, {"bwd dW=dY^T X qkv ", 3 * C, C, BT, true, false},
         {"bwd dW=dY^T X fc  ", 4 * C, C, BT, true, false},  {"bwd dW=dY^T X prj ", C, 4 * C, BT, true, false},
+        {"attn Q K^T (b,h)  ", 256, 256, 64, false, true},    {"attn att V (b,h)  ", 256, 64, 256, false, false},
     };
     std::printf("bench_gemm_bf16: one thread, kernel in use by default: %s\n", bf16_kernel_name(bf16_kernel()));
     for (Bf16Kernel k : {Bf16Kernel::amx, Bf16Kernel::avx512, Bf16Kernel::portable})

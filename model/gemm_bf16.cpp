@@ -12,10 +12,10 @@
 #include <string>     // error messages
 #include <vector>     // the portable kernel's rounded copies, packing scratch
 
-#if defined(__x86_64__)
+#if defined(GEMM_BF16_X86)
 #include <cpuid.h>  // __get_cpuid_count
 #endif
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(GEMM_BF16_X86) && defined(__linux__)
 #include <sys/syscall.h>  // SYS_arch_prctl
 #include <unistd.h>       // syscall
 #include <cerrno>         // errno
@@ -162,7 +162,7 @@ struct CpuSupport {
     std::string amx_reason = "not an x86-64 build";
 };
 
-#if defined(__x86_64__)
+#if defined(GEMM_BF16_X86)
 // XCR0, the state components the OS has enabled (xgetbv with ecx = 0); as inline assembly so that
 // this file needs no -mxsave
 uint64_t xcr0() {

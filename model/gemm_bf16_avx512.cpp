@@ -30,7 +30,7 @@
 // vdpbf16ps needs GCC >= 10 or clang >= 9; the code is compiled for AVX512-BF16 function by
 // function (target attribute), so this file builds with any -march and runs only where
 // bf16_kernel_supported says so
-#if defined(__x86_64__) && (defined(__clang__) ? __clang_major__ >= 9 : __GNUC__ >= 10)
+#if defined(GEMM_BF16_X86) && (defined(__clang__) ? __clang_major__ >= 9 : __GNUC__ >= 10)
 #define GEMM_BF16_AVX512 1
 #include <immintrin.h>  // _mm512_dpbf16_ps
 #define AVX512_BF16_TARGET __attribute__((target("avx512f,avx512bf16")))

@@ -9,6 +9,12 @@
 
 #include "model/gemm_bf16.h"  // GemmInput, bf16
 
+// The x86-64 code (cpuid, the AVX512-BF16 and real AMX kernels) is compiled only on x86-64; building
+// with -DGEMM_BF16_NO_X86 leaves it out there too, to check what an arm64 build compiles.
+#if defined(__x86_64__) && !defined(GEMM_BF16_NO_X86)
+#define GEMM_BF16_X86 1
+#endif
+
 // One input seen as lines: element (t, k) is line t's k-th value. A's lines are its rows, B's are
 // its columns, so one packing routine serves both.
 struct PackSource {

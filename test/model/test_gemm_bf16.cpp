@@ -376,7 +376,7 @@ TEST_CASE("gemm_bf16/order_of_sums") {
                 }
             }
     if (!bf16_kernel_supported(Bf16Kernel::avx512))
-        MESSAGE("gemm_bf16/order_of_sums: avx512 skipped: ", bf16_kernel_reason(Bf16Kernel::avx512));
+        MESSAGE("gemm_bf16/order_of_sums: avx512 skipped: ", std::string(bf16_kernel_reason(Bf16Kernel::avx512)));
 }
 
 // ----------------------------------------------------------------------------
