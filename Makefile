@@ -35,7 +35,7 @@ endif
 BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp model/*/*.cpp tokenizer/*.cpp data/*.cpp data/*/*.cpp))
 TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp test/*/*.cpp test/*/*/*.cpp))
-.PHONY: all deps test test-all data run clean bench FORCE gpt2-vocab
+.PHONY: all deps test test-all data run clean bench bench-gemm FORCE gpt2-vocab
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -52,6 +52,11 @@ $(BUILD)/%.o: %.cpp Makefile | deps
 # issue 6's speed table: both builds of ./train next to PyTorch on three configs, ~9 min (dev/bench_compare.py)
 bench:
 	/usr/bin/python3 dev/bench_compare.py
+# the bf16 GEMM kernels beside Eigen fp32, one thread, on the model's shapes (dev/bench_gemm_bf16.cpp, ~20 s)
+bench-gemm: $(BUILD)/bench_gemm_bf16
+	./$(BUILD)/bench_gemm_bf16
+$(BUILD)/bench_gemm_bf16: $(BUILD)/dev/bench_gemm_bf16.o $(LIB)
+	$(CXX) -o $@ $^ $(LDLIBS)
 # checks the folders and flags above (as root on Debian it installs Eigen and doctest), else says what to install
 deps:
 	@sh dev/deps.sh check "$(CXX)" "$(NO_OMP)" "$(EIGEN_INC)" "$(DOCTEST_INC)" "$(OMP_FLAGS)"

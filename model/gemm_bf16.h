@@ -29,12 +29,15 @@ const char* bf16_kernel_name(Bf16Kernel k);  // "amx", "avx512", "portable"
 Bf16Kernel bf16_kernel();
 // True if this CPU (and its operating system) can run kernel k.
 bool bf16_kernel_supported(Bf16Kernel k);
+// Why this CPU cannot run kernel k, in one line for the model card ("the CPU has no AMX-BF16",
+// "Linux refused the AMX tile state: ..."); "" if it can.
+const char* bf16_kernel_reason(Bf16Kernel k);
 // Makes gemm_bf16 use kernel k (tests, benchmarks); throws Error if the CPU cannot run it.
 void bf16_use_kernel(Bf16Kernel k);
 
 // C (M,N), row i at C + i * ldc:  C = A B, or C += A B when accumulate is true.
-// Each C(i,j) is the sum over k of bf16(A(i,k)) * bf16(B(k,j)) in fp32 (with accumulate: that sum
-// is then added to C(i,j)).
+// Each C(i,j) is the sum over k of bf16(A(i,k)) * bf16(B(k,j)) in fp32 (with accumulate, the old
+// C(i,j) is one more term of that sum: the portable kernel adds it last, avx512 and amx first).
 // subtle: the order of that sum depends only on K and on the kernel, never on i, j, M, N or the
 // thread count; so a product split into blocks (matmul.cpp, across threads) gives the same bits as
 // the whole. Runs on the calling thread: callers split the work across threads.
@@ -43,3 +46,9 @@ void gemm_bf16(int M, int N, int K, const GemmInput& A, const GemmInput& B, floa
 // The plain version: each C(i,j) as one sum over k in double, of the same bf16-rounded inputs.
 void gemm_bf16_naive(int M, int N, int K, const GemmInput& A, const GemmInput& B, float* C, size_t ldc,
                      bool accumulate);
+
+// The ceiling of bf16 products: GFLOP/s (2 n^3 flops per product) of gemm_bf16 with the current
+// kernel on an n x n x n product of bf16 inputs, the best of `reps` after one warm-up, on the calling
+// thread (./train bench's peak_frac in bf16; for T threads, run it on each of T threads at once and
+// add the results).
+double bf16_gemm_gflops(int n, int reps);
