@@ -8,7 +8,8 @@
 //   runs in chunks of positions and, in a training forward, its backward with it (classifier.h).
 //   -r (recompute, llm.c's flag) trades compute for memory: 0 keeps every activation for backward;
 //   1 recomputes GELU's output there; 2 keeps only each block's input and reruns the block's forward
-//   before its backward. The same arithmetic again: the same bits at every -r.
+//   before its backward. The same arithmetic again: the same bits at every -r. (llm.c's -r 2
+//   recomputes GELU and the LayerNorms only, and its default is 1; here 0, the exact old path.)
 #pragma once
 #include <cstdint>
 #include <string>
