@@ -253,8 +253,9 @@ static void classifier_pass(GPT2& model, bool with_grads) {
 // forward
 
 // gpt2_forward's transformer blocks [first, last): all of them; gpt2_backward with -r 2 runs one
-// again before its backward. Defined below gpt2_forward, in the order a reader follows.
-static void blocks_forward(GPT2& model, int B, int T, int first, int last);
+// again before its backward, only as far as its backward reads (for_backward: up to GELU's output).
+// Defined below gpt2_forward, in the order a reader follows.
+static void blocks_forward(GPT2& model, int B, int T, int first, int last, bool for_backward);
 
 void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T) {
     const GPT2Config& c = model.config;
@@ -293,7 +294,7 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
     // x = self.transformer.drop(tok_emb + pos_emb)
     encoder_forward(acts.encoded, inputs, params.wte, params.wpe, B, T, C);  // (B,T,C)
     dropout_forward(acts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
-    blocks_forward(model, B, T, 0, L);
+    blocks_forward(model, B, T, 0, L, /*for_backward=*/false);
     // x = self.transformer.ln_f(x)
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
     layernorm_forward(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
@@ -313,7 +314,7 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
     model.mean_loss = (float)(sum / ((double)B * T));
 }
 
-static void blocks_forward(GPT2& model, int B, int T, int first, int last) {
+static void blocks_forward(GPT2& model, int B, int T, int first, int last, bool for_backward) {
     const GPT2Config& c = model.config;
     const int NH = c.num_heads, C = c.channels;
     const float p_drop = model.training ? model.dropout : 0.0f;
@@ -335,6 +336,8 @@ static void blocks_forward(GPT2& model, int B, int T, int first, int last) {
         layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.residual2, lp.ln2w, lp.ln2b, B, T, C);
         matmul_forward(la.fch, la.ln2, lp.fcw, lp.fcb, B, T, C, 4 * C, weight_bf16(model, lp.fcw));               // (B,T,4C)
         gelu_forward(la.fch_gelu, la.fch, BTC * 4);
+        // -r 2's rerun stops here: backward reads neither fcproj nor the block's output (kept anyway)
+        if (for_backward) continue;
         matmul_forward(la.fcproj, la.fch_gelu, lp.fcprojw, lp.fcprojb, B, T, 4 * C, C,
                        weight_bf16(model, lp.fcprojw));  // (B,T,C)
         dropout_forward(la.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
@@ -411,7 +414,7 @@ void gpt2_backward(GPT2& model) {
         zero_backward(clear);
         // -r 2: of this block only its input was kept: its forward again, from that input (the last
         // block's activations are still in the slot, from the forward)
-        if (model.recompute >= 2 && l < L - 1) blocks_forward(model, B, T, l, l + 1);
+        if (model.recompute >= 2 && l < L - 1) blocks_forward(model, B, T, l, l + 1, /*for_backward=*/true);
         // x = x + self.mlp(self.ln_2(x)), in reverse
         residual_backward(ga.residual2, ga.fcproj, dout_block, BTC);
         dropout_backward(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
