@@ -87,6 +87,7 @@ struct Options {
     std::string precision = "fp32";    // --precision fp32 | bf16 | auto (model/precision.h)
     std::string time_budget = "";      // --time-budget train for this long (5m, 1h30m; none: -x counts steps)
     std::string schedule_time = "";    // --schedule-time the time the lr schedule spans (none: --time-budget)
+    int recompute = 0;                 // -r  0 keep every activation, 1 recompute GELU, 2 recompute each block (gpt2.h)
 };
 
 static std::vector<Flag> train_flags(Options& o) {
@@ -107,6 +108,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: the run's, beside -e's checkpoint; else gpt2 for V=50257, else byte)"),
         flag(nullptr, "--dropout", &o.dropout, 0, 0.99, "dropout probability"),
         flag(nullptr, "--precision", &o.precision, PRECISION_HELP),
+        flag("-r", "--recompute", &o.recompute, 0, 2, "activation recompute in backward: 0 none, 1 GELU, 2 whole blocks (least memory)"),
         // the schedule
         flag("-x", "--max-steps", &o.max_steps, -1, 1000000000, "total optimizer steps, counted from 0 (-1: one epoch)"),
         flag(nullptr, "--more-steps", &o.more_steps, 0, 1000000000, "with -y 1: train N steps past the checkpoint (sets -x)"),
@@ -210,6 +212,26 @@ static void check_shard_vocab(const std::string& pattern, const Tokenizer& tok, 
 // ----------------------------------------------------------------------------
 // set-up: the model, the batch, the step
 
+// The configuration -e names: a checkpoint's (its header only), or a descriptor's with maxT from
+// --block-size (else -t) and V from --vocab (else the tokenizer's).
+static GPT2Config planned_config(const Options& opt, const Tokenizer& tok) {
+    if (file_exists(opt.model)) return checkpoint_read_config(opt.model);
+    int maxT = opt.block_size > 0 ? opt.block_size : opt.seq_len;
+    int V = opt.vocab > 0 ? opt.vocab : tokenizer_vocab_size(tok);
+    return gpt2_config_from_descriptor(opt.model, maxT, V);
+}
+
+// The memory guard (model_card.h): a run that cannot fit in MemAvailable stops with one line saying
+// what would fit, before anything large is allocated, instead of being killed halfway through.
+static void check_memory_available(const Options& opt, const Tokenizer& tok) {
+    const GPT2Config c = planned_config(opt, tok);
+    if (opt.seq_len > c.max_seq_len) return;  // build_model says so, in its own words
+    // --precision auto is counted as bf16: at most the bf16 weights' 2 bytes each too many
+    const Precision p = opt.precision == "fp32" ? Precision::fp32 : Precision::bf16;
+    check_memory(c, opt.batch_size, opt.seq_len, opt.recompute, p, mem_available_bytes("/proc/meminfo"),
+                 "MemAvailable in /proc/meminfo");
+}
+
 // From a checkpoint file, or fresh from a descriptor; checked against -t and the tokenizer.
 static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
     if (file_exists(opt.model)) {
@@ -223,9 +245,8 @@ static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
             throw UsageError(opt.model + " has block size " + std::to_string(c.max_seq_len) + " and vocab " +
                              std::to_string(c.vocab_size) + ", not what --block-size/--vocab ask for");
     } else {
-        int maxT = opt.block_size > 0 ? opt.block_size : opt.seq_len;
-        int V = opt.vocab > 0 ? opt.vocab : tokenizer_vocab_size(tok);
-        gpt2_build_from_descriptor(model, opt.model, maxT, V, opt.seed);
+        const GPT2Config planned = planned_config(opt, tok);
+        gpt2_build_from_descriptor(model, opt.model, planned.max_seq_len, planned.vocab_size, opt.seed);
     }
     const GPT2Config& c = model.config;
     if (opt.seq_len > c.max_seq_len)
@@ -235,6 +256,7 @@ static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
         throw UsageError("--tokenizer " + tok.name + " has " + std::to_string(tokenizer_vocab_size(tok)) +
                          " tokens, more than the model's vocabulary of " + std::to_string(c.vocab_size));
     model.dropout = opt.dropout;
+    model.recompute = opt.recompute;
     gpt2_set_precision(model, parse_precision(opt.precision));
 }
 
@@ -404,7 +426,8 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     if (!resumed) run_dir_check_new(opt.output_dir, opt.overwrite);  // last: --overwrite deletes
     std::printf("threads: %s\n", threads_summary().c_str());  // main() set them from --threads
     if (opt.output_dir.empty()) std::printf("no -o: nothing will be saved (no checkpoints, no main.log)\n");
-    // the model: from the checkpoint, or fresh from a descriptor
+    // the model: from the checkpoint, or fresh from a descriptor, if it fits in memory
+    check_memory_available(opt, tok);
     GPT2 model;
     build_model(model, opt, tok);
     const int B = opt.batch_size, T = opt.seq_len;

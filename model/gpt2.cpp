@@ -1,5 +1,6 @@
 // gpt2.cpp: GPT-2 assembled from the layer files. See gpt2.h.
-// Memory: params/grads/m/v are four buffers of one layout; acts/grads_acts two of another.
+// Memory: params/grads/m/v are four buffers of one layout; acts/grads_acts two of another
+// (-r decides how many layers of each activation acts keeps: tensors.h).
 #include "model/gpt2.h"
 
 #include <cctype>   // tolower
@@ -8,7 +9,7 @@
 #include <utility>  // swap
 
 #include "model/attention.h"
-#include "model/crossentropy.h"
+#include "model/classifier.h"  // the logits, loss and their backward, in chunks of positions
 #include "model/dropout.h"
 #include "model/encoder.h"
 #include "model/gelu.h"
@@ -54,6 +55,20 @@ static LayerActs layer_acts(const ActivationTensors& a, const GPT2Config& c, int
             layer_view(a.ln2, l, BT * C),       layer_view(a.ln2_mean, l, BT),  layer_view(a.ln2_rstd, l, BT),
             layer_view(a.fch, l, BT * 4 * C),   layer_view(a.fch_gelu, l, BT * 4 * C),
             layer_view(a.fcproj, l, BT * C),    layer_view(a.residual3, l, BT * C)};
+}
+
+// Layer l's activations as -r keeps them: what recompute keeps for one layer only (tensors.h) is
+// layer 0's slice, whichever l, so every layer's forward writes it and its backward recomputes it.
+static LayerActs layer_acts_r(const GPT2& model, int B, int T, int l) {
+    LayerActs la = layer_acts(model.acts, model.config, B, T, l);
+    const LayerActs slot = layer_acts(model.acts, model.config, B, T, 0);
+    if (model.recompute >= 2) {  // all but the block's output, which the next block reads as its input
+        LayerActs kept = slot;
+        kept.residual3 = la.residual3;
+        return kept;
+    }
+    if (model.recompute == 1) la.fch_gelu = slot.fch_gelu;
+    return la;
 }
 
 // ----------------------------------------------------------------------------
@@ -160,27 +175,100 @@ static const bf16* weight_bf16(const GPT2& model, const float* w) {
 }
 
 // ----------------------------------------------------------------------------
-// forward
+// allocation
 
 void gpt2_allocate_activations(GPT2& model, int B, int T) {
-    auto table = activation_table(model.config, B, T);
+    auto table = activation_table(model.config, B, T, model.recompute);
     model.num_activations = table_size(table);
     model.acts_memory.assign(model.num_activations, 0.0f);
     point_tensors(model.acts, model.acts_memory.data(), table);
     model.grads_acts_memory.clear();  // re-made for the new size by the next backward
     model.batch_size = B;
     model.seq_len = T;
+    model.acts_recompute = model.recompute;
 }
+
+// ----------------------------------------------------------------------------
+// activation gradients: allocated by the first training forward or backward, cleared before use
+
+// A run of n floats of activation gradient to clear.
+struct GradSpan {
+    float* p;  // (n)
+    size_t n;
+};
+
+// Clears activation-gradient spans before a backward adds into them. Zeroing is bound by memory
+// bandwidth, which one core alone does not saturate, so every thread clears a share of each span;
+// one parallel region for all of them (not one per span), so a small model does not pay a fork
+// and a join per tensor; none at all when the spans are too small to repay it (parallel.h).
+static void zero_backward(const std::vector<GradSpan>& spans) {
+    ProfileScope timer("zero_backward");  // --profile: the time of this call, in its layer's row
+    size_t total = 0;  // floats to clear
+    for (const GradSpan& s : spans) total += s.n;
+    #pragma omp parallel if(worth_threads(total))
+    for (const GradSpan& s : spans) {
+        #pragma omp for nowait  // each thread its share of this span, then straight on to the next
+        for (size_t i = 0; i < s.n; i++) s.p[i] = 0.0f;
+    }
+}
+
+// activation gradients: scratch for one backward pass, in the activations' layout but with
+// ONE layer's slot: layer l's gradients are only needed while layer l's backward runs, so
+// every layer reuses the slot (1/L of the memory, and 1/L of the zeroing to keep hot).
+static void allocate_grads_acts(GPT2& model) {
+    if (!model.grads_acts_memory.empty()) return;
+    auto table = activation_table(one_layer_config(model.config), model.batch_size, model.seq_len);
+    model.grads_acts_memory.assign(table_size(table), 0.0f);
+    point_tensors(model.grads_acts, model.grads_acts_memory.data(), table);
+}
+
+// The classifier on the last forward's batch (classifier.h): the losses into acts.losses; with_grads,
+// its backward too, chunk by chunk: d loss / d lnf into grads_acts.lnf (cleared first) and d loss /
+// d wte added into grads.wte, for the mean loss.
+static void classifier_pass(GPT2& model, bool with_grads) {
+    const GPT2Config& c = model.config;
+    const int B = model.B, T = model.T, C = c.channels, V = c.vocab_size, Vp = c.padded_vocab_size;
+    const int chunk = classifier_chunk_rows(Vp);
+    ActivationTensors& acts = model.acts;
+    const bf16* wte_bf16 = weight_bf16(model, model.params.wte);
+    // logits = self.lm_head(x), lm_head tied to wte; loss = F.cross_entropy(logits, targets)
+    if (!with_grads) {
+        classifier_forward(acts.losses, acts.logits, acts.probs, acts.lnf, model.params.wte, model.targets.data(), B,
+                           T, C, V, Vp, chunk, wte_bf16);
+        return;
+    }
+    allocate_grads_acts(model);
+    ActivationTensors& gacts = model.grads_acts;
+    zero_backward({{gacts.lnf, (size_t)B * T * C}});  // the classifier adds (+=) into it
+    // the loss is the mean over (b,t), so each position's loss gets 1/(B*T)
+    const float dloss_mean = 1.0f / ((float)B * T);
+    for (size_t i = 0; i < (size_t)B * T; i++) gacts.losses[i] = dloss_mean;
+    classifier_forward_backward(acts.losses, gacts.lnf, model.grads.wte, acts.logits, acts.probs, gacts.logits,
+                                gacts.losses, acts.lnf, model.params.wte, model.targets.data(), B, T, C, V, Vp, chunk,
+                                wte_bf16);
+    model.classifier_grads_added = true;
+}
+
+// ----------------------------------------------------------------------------
+// forward
+
+// gpt2_forward's transformer blocks [first, last): all of them; gpt2_backward with -r 2 runs one
+// again before its backward, only as far as its backward reads (for_backward: up to GELU's output).
+// Defined below gpt2_forward, in the order a reader follows.
+static void blocks_forward(GPT2& model, int B, int T, int first, int last, bool for_backward);
 
 void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T) {
     const GPT2Config& c = model.config;
-    const int V = c.vocab_size, Vp = c.padded_vocab_size, L = c.num_layers, NH = c.num_heads, C = c.channels;
+    const int V = c.vocab_size, Vp = c.padded_vocab_size, L = c.num_layers, C = c.channels;
     if (T > c.max_seq_len)
         throw UsageError("sequence length " + std::to_string(T) + " exceeds the model's block size " +
                          std::to_string(c.max_seq_len));
     // activations: allocated once, for the first (B,T); later calls may be smaller, not larger
     if (model.acts_memory.empty()) {
         gpt2_allocate_activations(model, B, T);
+    } else if (model.recompute != model.acts_recompute) {
+        throw Error("model activations were allocated for -r " + std::to_string(model.acts_recompute) + ", got -r " +
+                    std::to_string(model.recompute));
     } else if (B > model.batch_size || T > model.seq_len) {
         throw Error("model activations were allocated for B=" + std::to_string(model.batch_size) +
                     " T=" + std::to_string(model.seq_len) + ", got B=" + std::to_string(B) + " T=" + std::to_string(T));
@@ -206,10 +294,37 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
     // x = self.transformer.drop(tok_emb + pos_emb)
     encoder_forward(acts.encoded, inputs, params.wte, params.wpe, B, T, C);  // (B,T,C)
     dropout_forward(acts.encoded, p_drop, dropout_site_seed(model, 0), BTC);
-    for (int l = 0; l < L; l++) {
+    blocks_forward(model, B, T, 0, L, /*for_backward=*/false);
+    // x = self.transformer.ln_f(x)
+    float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
+    layernorm_forward(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
+    model.classifier_grads_added = false;
+    if (!targets) {  // sampling: logits = self.lm_head(x[:, [-1], :]), each sequence's last position only
+        classifier_last_logits(acts.logits, acts.probs, acts.lnf, params.wte, B, T, C, V, Vp,
+                               weight_bf16(model, params.wte));  // (B,Vp)
+        model.mean_loss = -1.0f;
+        return;
+    }
+    // logits = self.lm_head(x); loss = F.cross_entropy(logits, targets): in chunks of positions. A
+    // training forward runs the classifier's backward as well, each chunk while its probabilities
+    // are at hand (llm.c's fused classifier), so they are never kept: gpt2_backward starts from dlnf
+    classifier_pass(model, /*with_grads=*/model.training);
+    double sum = 0.0;  // mean over (b,t), in double, in order
+    for (size_t i = 0; i < (size_t)B * T; i++) sum += acts.losses[i];
+    model.mean_loss = (float)(sum / ((double)B * T));
+}
+
+static void blocks_forward(GPT2& model, int B, int T, int first, int last, bool for_backward) {
+    const GPT2Config& c = model.config;
+    const int NH = c.num_heads, C = c.channels;
+    const float p_drop = model.training ? model.dropout : 0.0f;
+    const size_t BTC = (size_t)B * T * C;
+    ParameterTensors& params = model.params;
+    ActivationTensors& acts = model.acts;
+    for (int l = first; l < last; l++) {
         float* residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C)
         LayerParams lp = layer_params(params, C, l);
-        LayerActs la = layer_acts(acts, c, B, T, l);
+        LayerActs la = layer_acts_r(model, B, T, l);
         // x = x + self.attn(self.ln_1(x))
         layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, residual, lp.ln1w, lp.ln1b, B, T, C);
         matmul_forward(la.qkv, la.ln1, lp.qkvw, lp.qkvb, B, T, C, 3 * C, weight_bf16(model, lp.qkvw));            // (B,T,3C)
@@ -221,50 +336,17 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
         layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.residual2, lp.ln2w, lp.ln2b, B, T, C);
         matmul_forward(la.fch, la.ln2, lp.fcw, lp.fcb, B, T, C, 4 * C, weight_bf16(model, lp.fcw));               // (B,T,4C)
         gelu_forward(la.fch_gelu, la.fch, BTC * 4);
+        // -r 2's rerun stops here: backward reads neither fcproj nor the block's output (kept anyway)
+        if (for_backward) continue;
         matmul_forward(la.fcproj, la.fch_gelu, lp.fcprojw, lp.fcprojb, B, T, 4 * C, C,
                        weight_bf16(model, lp.fcprojw));  // (B,T,C)
         dropout_forward(la.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
         residual_forward(la.residual3, la.residual2, la.fcproj, BTC);
     }
-    // x = self.transformer.ln_f(x)
-    float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
-    layernorm_forward(acts.lnf, acts.lnf_mean, acts.lnf_rstd, residual, params.lnfw, params.lnfb, B, T, C);
-    // logits = self.lm_head(x), with lm_head's weight tied to wte
-    matmul_forward(acts.logits, acts.lnf, params.wte, nullptr, B, T, C, Vp, weight_bf16(model, params.wte));  // (B,T,Vp)
-    softmax_forward(acts.probs, acts.logits, B, T, V, Vp);                   // (B,T,Vp)
-    if (targets) {  // loss = F.cross_entropy(logits, targets)
-        crossentropy_forward(acts.losses, acts.probs, targets, B, T, Vp);  // (B,T)
-        double sum = 0.0;  // mean over (b,t), in double, in order
-        for (size_t i = 0; i < (size_t)B * T; i++) sum += acts.losses[i];
-        model.mean_loss = (float)(sum / ((double)B * T));
-    } else {
-        model.mean_loss = -1.0f;
-    }
 }
 
 // ----------------------------------------------------------------------------
 // backward
-
-// A run of n floats of activation gradient to clear.
-struct GradSpan {
-    float* p;  // (n)
-    size_t n;
-};
-
-// Clears activation-gradient spans before a backward adds into them. Zeroing is bound by memory
-// bandwidth, which one core alone does not saturate, so every thread clears a share of each span;
-// one parallel region for all of them (not one per span), so a small model does not pay a fork
-// and a join per tensor; none at all when the spans are too small to repay it (parallel.h).
-static void zero_backward(const std::vector<GradSpan>& spans) {
-    ProfileScope timer("zero_backward");  // --profile: the time of this call, in its layer's row
-    size_t total = 0;  // floats to clear
-    for (const GradSpan& s : spans) total += s.n;
-    #pragma omp parallel if(worth_threads(total))
-    for (const GradSpan& s : spans) {
-        #pragma omp for nowait  // each thread its share of this span, then straight on to the next
-        for (size_t i = 0; i < s.n; i++) s.p[i] = 0.0f;
-    }
-}
 
 // The per-layer gradients of the one-layer slot, as used for (B,T): every per-layer tensor of the
 // activation table except residual3, whose slot holds the residual stream's gradient (gpt2_backward)
@@ -282,30 +364,26 @@ void gpt2_zero_grad(GPT2& model) {
     float* g = model.grads_memory.data();
     #pragma omp parallel for if(worth_threads(model.num_parameters))
     for (size_t i = 0; i < model.num_parameters; i++) g[i] = 0.0f;  // memset, on every core
+    model.classifier_grads_added = false;  // a training forward's share is gone with the rest
 }
 
 void gpt2_backward(GPT2& model) {
     if (!model.has_targets) throw Error("gpt2_backward: the last forward had no targets");
     const GPT2Config& c = model.config;
     const int B = model.B, T = model.T;
-    const int V = c.vocab_size, Vp = c.padded_vocab_size, L = c.num_layers, NH = c.num_heads, C = c.channels;
+    const int L = c.num_layers, NH = c.num_heads, C = c.channels;
     const size_t BTC = (size_t)B * T * C;
     const float p_drop = model.training ? model.dropout : 0.0f;
-    // activation gradients: scratch for one backward pass, in the activations' layout but with
-    // ONE layer's slot: layer l's gradients are only needed while layer l's backward runs, so
-    // every layer reuses the slot (1/L of the memory, and 1/L of the zeroing to keep hot).
     const GPT2Config one_layer = one_layer_config(c);
-    if (model.grads_acts_memory.empty()) {
-        auto table = activation_table(one_layer, model.batch_size, model.seq_len);
-        model.grads_acts_memory.assign(table_size(table), 0.0f);
-        point_tensors(model.grads_acts, model.grads_acts_memory.data(), table);
-    }
+    // logits = self.lm_head(x) and the loss, in reverse: a training forward has done it, chunk by
+    // chunk (classifier.h); after any other forward (or a zero_grad since), the chunks run again
+    if (!model.classifier_grads_added) classifier_pass(model, /*with_grads=*/true);
+    model.classifier_grads_added = false;  // used: a second backward would add it again
     ParameterTensors& params = model.params;
     ParameterTensors& grads = model.grads;
     ActivationTensors& acts = model.acts;
     ActivationTensors& gacts = model.grads_acts;
     const int* inputs = model.inputs.data();
-    const int* targets = model.targets.data();
     LayerActs ga = layer_acts(gacts, one_layer, B, T, 0);  // the one slot, (B,T,*) each
     // The gradient flowing down the residual stream: dout_block is d loss / d (this block's
     // output), dinp_block d loss / d (its input), which the block's backward adds into. Block l's
@@ -316,19 +394,12 @@ void gpt2_backward(GPT2& model) {
     float* dinp_block = L % 2 == 0 ? ga.residual3 : gacts.encoded;  // (B,T,C)
     // gradients are added (+=) into, so they start at zero; cleared here, not in zero_grad,
     // because gradient accumulation runs several backward passes into the same parameter grads
-    zero_backward({{gacts.logits, (size_t)B * T * Vp}, {gacts.lnf, BTC}, {dout_block, BTC}});
+    zero_backward({{dout_block, BTC}});
     // what each layer clears first: the slot's per-layer tensors, and the input gradient it adds
     // into (the last span, re-pointed as dinp_block swaps)
     std::vector<GradSpan> clear = block_grad_spans(model, B, T);
     clear.push_back({dinp_block, BTC});
 
-    // loss = F.cross_entropy(logits, targets): the mean over (b,t), so each position's loss gets 1/(B*T)
-    const float dloss_mean = 1.0f / ((float)B * T);
-    for (size_t i = 0; i < (size_t)B * T; i++) gacts.losses[i] = dloss_mean;
-    crossentropy_softmax_backward(gacts.logits, gacts.losses, acts.probs, targets, B, T, V, Vp);
-    // logits = self.lm_head(x), lm_head tied to wte
-    matmul_backward(gacts.lnf, grads.wte, nullptr, gacts.logits, acts.lnf, params.wte, B, T, C, Vp,
-                    weight_bf16(model, params.wte));
     // x = self.transformer.ln_f(x)
     float* residual = layer_acts(acts, c, B, T, L - 1).residual3;  // (B,T,C)
     layernorm_backward(dout_block, grads.lnfw, grads.lnfb, gacts.lnf, residual, params.lnfw, acts.lnf_mean,
@@ -337,13 +408,18 @@ void gpt2_backward(GPT2& model) {
         residual = l == 0 ? acts.encoded : layer_acts(acts, c, B, T, l - 1).residual3;  // (B,T,C) block input
         LayerParams lp = layer_params(params, C, l);
         LayerParams gp = layer_params(grads, C, l);
-        LayerActs la = layer_acts(acts, c, B, T, l);
+        LayerActs la = layer_acts_r(model, B, T, l);
         // the slot still holds layer l+1's gradients, and dinp_block stale ones: clear both at once
         clear.back().p = dinp_block;
         zero_backward(clear);
+        // -r 2: of this block only its input was kept: its forward again, from that input (the last
+        // block's activations are still in the slot, from the forward)
+        if (model.recompute >= 2 && l < L - 1) blocks_forward(model, B, T, l, l + 1, /*for_backward=*/true);
         // x = x + self.mlp(self.ln_2(x)), in reverse
         residual_backward(ga.residual2, ga.fcproj, dout_block, BTC);
         dropout_backward(ga.fcproj, p_drop, dropout_site_seed(model, 2 + 2 * l), BTC);
+        // -r 1: GELU's output was not kept (its slot holds the last block's): again, from fch
+        if (model.recompute == 1 && l < L - 1) gelu_forward(la.fch_gelu, la.fch, BTC * 4);
         matmul_backward(ga.fch_gelu, gp.fcprojw, gp.fcprojb, ga.fcproj, la.fch_gelu, lp.fcprojw, B, T, 4 * C, C,
                         weight_bf16(model, lp.fcprojw));
         gelu_backward(ga.fch, la.fch, ga.fch_gelu, BTC * 4);
@@ -375,7 +451,9 @@ double gpt2_flops_per_token(const GPT2Config& c, int T) {
     return 6.0 * (double)n + 12.0 * c.num_layers * c.channels * (double)T;
 }
 
-GPT2Memory gpt2_memory(const GPT2Config& c, int B, int T) {
-    return {table_size(parameter_table(c)), table_size(activation_table(c, B, T)),
+GPT2Memory gpt2_memory(const GPT2Config& c, int B, int T, int recompute, Precision precision) {
+    const size_t params = table_size(parameter_table(c));
+    return {params, precision == Precision::bf16 ? (params + 1) / 2 : 0,  // 2 bytes a weight: half a float
+            table_size(activation_table(c, B, T, recompute)),
             table_size(activation_table(one_layer_config(c), B, T))};  // gpt2_backward's slot
 }

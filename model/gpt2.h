@@ -4,7 +4,12 @@
 //   forward:  tokens -> encoder -> L x [ln1 -> qkv -> attention -> proj -> +residual,
 //                                       ln2 -> fc -> gelu -> proj -> +residual] -> lnf -> logits -> loss
 //   (with --dropout: dropout on the embeddings and on each branch before its +residual)
-//   backward: the same calls in reverse, each layer's _backward.
+//   backward: the same calls in reverse, each layer's _backward. The classifier (lnf -> logits -> loss)
+//   runs in chunks of positions and, in a training forward, its backward with it (classifier.h).
+//   -r (recompute, llm.c's flag) trades compute for memory: 0 keeps every activation for backward;
+//   1 recomputes GELU's output there; 2 keeps only each block's input and reruns the block's forward
+//   before its backward. The same arithmetic again: the same bits at every -r. (llm.c's -r 2
+//   recomputes GELU and the LayerNorms only, and its default is 1; here 0, the exact old path.)
 #pragma once
 #include <cstdint>
 #include <string>
@@ -35,12 +40,17 @@ struct GPT2 {
     ActivationTensors acts, grads_acts;
     int batch_size = 0;  // B the activations were allocated for
     int seq_len = 0;     // T the activations were allocated for
+    int recompute = 0;   // -r 0|1|2 (above); set before the first forward, which allocates for it
+    int acts_recompute = 0;  // the -r the activations were allocated for
     // the last forward's batch, which backward reads
     int B = 0, T = 0;
     std::vector<int> inputs, targets;  // (B,T) each
     std::vector<int> next_inputs, next_targets;  // (B,T) each: gpt2_train_step reads micro-batches here
     bool has_targets = false;
     float mean_loss = -1.0f;           // of the last forward with targets
+    // the classifier's gradient of the last forward is already in grads.wte and grads_acts.lnf (a
+    // training forward adds it); gpt2_zero_grad clears the flag, and backward then computes it again
+    bool classifier_grads_added = false;
     // dropout: probability, and whether the next forward is a training one
     float dropout = 0.0f;
     bool training = false;
@@ -57,12 +67,16 @@ void gpt2_build_from_descriptor(GPT2& model, const std::string& desc, int max_se
 // The configuration a descriptor names (throws UsageError on a malformed one).
 GPT2Config gpt2_config_from_descriptor(const std::string& desc, int max_seq_len, int vocab_size);
 
-// Allocates the activations for batches of up to (B,T); forward calls it on first use.
+// Allocates the activations for batches of up to (B,T) at model.recompute; forward calls it on first use.
 void gpt2_allocate_activations(GPT2& model, int B, int T);
 // Chooses what the matrix products take (bf16.h): for bf16, rounds the weights into params_bf16
 // (call it again after changing params_memory other than by gpt2_update); for fp32, frees the copy.
 void gpt2_set_precision(GPT2& model, Precision precision);
-// inputs, targets (B,T); targets may be null (no loss). Logits land in model.acts.logits (B,T,Vp).
+// inputs, targets (B,T). With targets: the losses (acts.losses, mean_loss); acts.logits and acts.probs
+// hold the last chunk of positions' (classifier.h; all (B,T,Vp) when B*T fits one chunk). A training
+// forward (model.training) also adds the classifier's gradient into grads.wte, so gpt2_zero_grad comes
+// before it (gpt2_train_step: zero_grad, then forward and backward per micro-batch). Without targets
+// (sampling): acts.logits and acts.probs (B,Vp) hold each sequence's last position only.
 void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int T);
 // Dropout's masks, derived here and nowhere else, so that every bit of each number counts
 // (mix: splitmix64's finaliser, a bijection of 64-bit numbers, data/common/splitmix.h):
@@ -72,18 +86,20 @@ void gpt2_forward(GPT2& model, const int* inputs, const int* targets, int B, int
 // Two seeds never give one key for the same micro-batch. gpt2_train_step stores the key in
 // model.dropout_seed; gpt2_forward and gpt2_backward derive each site's seed from it.
 uint64_t gpt2_dropout_key(uint64_t seed, uint64_t micro_batch);
-// Zeroes the parameter gradients: the only place that writes zeros into a gradient.
+// Zeroes the parameter gradients: the only place that writes zeros into a gradient. (Between a
+// forward and its backward it is allowed: backward then computes the classifier's share again.)
 void gpt2_zero_grad(GPT2& model);
 // Adds d(mean loss)/d(params) of the last forward into model.grads.
 void gpt2_backward(GPT2& model);
 
 // FLOPs of forward + backward per token: 6 N + 12 L C T (N without the position table).
 double gpt2_flops_per_token(const GPT2Config& c, int T);
-// The model card's memory, in floats: everything the model allocates for batches of (B,T).
+// The model card's memory, in floats: everything the model allocates for batches of (B,T) at -r recompute.
 struct GPT2Memory {
-    size_t params;     // and as many again for gradients, AdamW m, AdamW v
-    size_t acts;       // every layer's activations, kept for backward
-    size_t grad_acts;  // activation gradients: one layer's slot, reused by every layer
-    size_t total() const { return 4 * params + acts + grad_acts; }
+    size_t params;       // and as many again for gradients, AdamW m, AdamW v
+    size_t params_bf16;  // --precision bf16: the weights' bf16 copy (2 bytes each); 0 in fp32
+    size_t acts;         // the activations kept for backward (fewer layers' with -r 1 and 2)
+    size_t grad_acts;    // activation gradients: one layer's slot, reused by every layer
+    size_t total() const { return 4 * params + params_bf16 + acts + grad_acts; }
 };
-GPT2Memory gpt2_memory(const GPT2Config& c, int B, int T);
+GPT2Memory gpt2_memory(const GPT2Config& c, int B, int T, int recompute, Precision precision);

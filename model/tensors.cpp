@@ -1,5 +1,6 @@
 // tensors.cpp: the parameter and activation tables. See tensors.h.
 #include "model/tensors.h"
+#include "model/classifier.h"  // classifier_rows: the positions the logits' chunk buffers hold
 
 std::vector<ParameterInfo> parameter_table(const GPT2Config& c) {
     const size_t Vp = c.padded_vocab_size, C = c.channels, L = c.num_layers, maxT = c.max_seq_len;
@@ -24,10 +25,11 @@ std::vector<ParameterInfo> parameter_table(const GPT2Config& c) {
     };
 }
 
-std::vector<ActivationInfo> activation_table(const GPT2Config& c, int B_, int T_) {
+std::vector<ActivationInfo> activation_table(const GPT2Config& c, int B_, int T_, int recompute) {
     const size_t B = B_, T = T_, C = c.channels, L = c.num_layers, NH = c.num_heads, Vp = c.padded_vocab_size;
+    const size_t rows = classifier_rows(c.padded_vocab_size, B_, T_);  // a chunk of positions (classifier.h)
     // forward's order of use.  {name, field, count, per_layer}
-    return {
+    std::vector<ActivationInfo> table = {
         {"encoded", &ActivationTensors::encoded, B * T * C, false},
         {"ln1", &ActivationTensors::ln1, L * B * T * C, true},
         {"ln1_mean", &ActivationTensors::ln1_mean, L * B * T, true},
@@ -47,8 +49,16 @@ std::vector<ActivationInfo> activation_table(const GPT2Config& c, int B_, int T_
         {"lnf", &ActivationTensors::lnf, B * T * C, false},
         {"lnf_mean", &ActivationTensors::lnf_mean, B * T, false},
         {"lnf_rstd", &ActivationTensors::lnf_rstd, B * T, false},
-        {"logits", &ActivationTensors::logits, B * T * Vp, false},
-        {"probs", &ActivationTensors::probs, B * T * Vp, false},
+        {"logits", &ActivationTensors::logits, rows * Vp, false},
+        {"probs", &ActivationTensors::probs, rows * Vp, false},
         {"losses", &ActivationTensors::losses, B * T, false},
     };
+    // -r: what recompute keeps for ONE layer (the slot every layer's forward writes and its backward
+    // recomputes): -r 1 GELU's output; -r 2 everything per layer but the block's output, residual3
+    for (ActivationInfo& e : table) {
+        const bool one_layer = recompute >= 2 ? e.field != &ActivationTensors::residual3
+                                              : recompute == 1 && e.field == &ActivationTensors::fch_gelu;
+        if (e.per_layer && one_layer) e.count /= L;
+    }
+    return table;
 }

@@ -50,8 +50,8 @@ struct ActivationTensors {
     float* lnf;        // (B,T,C)
     float* lnf_mean;   // (B,T)
     float* lnf_rstd;   // (B,T)
-    float* logits;     // (B,T,Vp)
-    float* probs;      // (B,T,Vp)
+    float* logits;     // (rows,Vp)   a chunk of positions' logits (classifier.h): all (B,T,Vp) if B*T <= a chunk
+    float* probs;      // (rows,Vp)   their probabilities
     float* losses;     // (B,T)
 };
 
@@ -68,7 +68,9 @@ using ParameterInfo = TensorInfo<ParameterTensors>;
 using ActivationInfo = TensorInfo<ActivationTensors>;
 
 std::vector<ParameterInfo> parameter_table(const GPT2Config& c);
-std::vector<ActivationInfo> activation_table(const GPT2Config& c, int B, int T);
+// recompute: -r 0 every per-layer tensor for all L layers; -r 1 fch_gelu for one layer only; -r 2
+// only residual3 (each block's output: the next one's input) for all L, the rest for one (gpt2.h)
+std::vector<ActivationInfo> activation_table(const GPT2Config& c, int B, int T, int recompute = 0);
 
 // Total floats in a table.
 template <typename Tensors>

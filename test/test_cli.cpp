@@ -408,6 +408,19 @@ TEST_CASE("cli/mistakes are found before anything is built, and name the real fi
           std::string::npos);
 }
 
+TEST_CASE("cli/a run larger than the machine stops with one line before anything large is allocated") {
+    // 36 TB of activations (d64 at B=512 T=4096): more than any machine has, so this does not depend on
+    // this one's memory (the guard's arithmetic is tested with fake meminfo files in test_model_card.cpp).
+    // Without the guard the run would print its model card and fail allocating, or be killed.
+    std::string dir = temp_dir("cli-memory");
+    Run r = run_train("-e d64 -b 512 -t 4096 -x 1 -i " + corpus(dir));
+    INFO(r.output);
+    CHECK(r.status == 1);
+    CHECK(error_line(r.output).find("error: memory: this run needs ") == 0);
+    CHECK(error_line(r.output).find("is available (MemAvailable in /proc/meminfo): ") != std::string::npos);
+    CHECK(r.output.find("model:") == std::string::npos);  // stopped before the model was built
+}
+
 TEST_CASE("cli/Ctrl-C during a long sample in training ends the sample at once, saves and stops") {
     std::string dir = temp_dir("cli-stop-sample");
     std::string text = corpus(dir), out = dir + "/out.txt";

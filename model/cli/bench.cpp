@@ -58,6 +58,7 @@ struct BenchOptions {
     int ceiling_n = 2048;     // size of the square sgemm that measures the ceiling (0: skip)
     std::string save;         // write the model as a checkpoint here (for the peer program)
     std::string precision = "fp32";  // --precision fp32 | bf16 | auto
+    int recompute = 0;        // -r 0|1|2, as the trainer's (gpt2.h)
 };
 
 // The configs to run: the presets named, then -e's; none named: all three presets.
@@ -145,6 +146,7 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, Precision
     else gpt2_build_from_descriptor(model, bc.model, bc.block_size, bc.vocab, 1337);
     if (!o.save.empty()) gpt2_save_checkpoint(model, o.save);
     gpt2_set_precision(model, precision);
+    model.recompute = o.recompute;
     if (o.steps == 0) return;  // --steps 0: only build (and save)
     const GPT2Config& c = model.config;
     const int B = bc.B, T = bc.T;
@@ -179,7 +181,7 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, Precision
     const double gflops = gpt2_flops_per_token(c, T) * tok_per_s / 1e9;
     // the model card's memory: parameters, gradients, AdamW m and v, activations and one
     // layer's activation gradients (what ./train prints at start)
-    const double card_mb = gpt2_memory(c, B, T).total() * sizeof(float) / 1048576.0;
+    const double card_mb = gpt2_memory(c, B, T, o.recompute, precision).total() * sizeof(float) / 1048576.0;
     const double rss = status_mb("VmHWM:");
     if (ceiling < 0) {
         ceiling = gemm_ceiling_gflops(o.ceiling_n, precision);
@@ -239,6 +241,7 @@ Command bench_command() {
         flag(nullptr, "--ceiling", &o->ceiling_n, 0, 1 << 24, "size of the square sgemm measuring the ceiling (0: skip)"),
         flag(nullptr, "--save", &o->save, "write the benchmarked model as a checkpoint (for dev/bench_pytorch.py)"),
         flag(nullptr, "--precision", &o->precision, PRECISION_HELP),
+        flag("-r", "--recompute", &o->recompute, 0, 2, "activation recompute, as the trainer's -r"),
     };
     cmd.run = [o] { return bench_main(*o); };
     return cmd;

@@ -22,13 +22,12 @@ void generate(GPT2& model, const Tokenizer& tok, const std::string& prompt, int 
     std::fputs(safe_text_feed(out, prompt).c_str(), stdout);
     SamplerRng rng = sampler_init(seed);
     const int maxT = model.seq_len;  // the activations' T: slide a window of the last maxT tokens
-    const int Vp = model.config.padded_vocab_size;
     model.training = false;
     for (int i = 0; i < n && !stop_requested; i++) {
         int T = (int)context.size() < maxT ? (int)context.size() : maxT;
         const int* window = context.data() + context.size() - T;
         gpt2_forward(model, window, nullptr, 1, T);
-        const float* logits = model.acts.logits + (size_t)(T - 1) * Vp;  // the last position's logits
+        const float* logits = model.acts.logits;  // (Vp): a forward without targets gives the last position's
         int next = sample_token(logits, model.config.vocab_size, temperature, top_k, rng);
         context.push_back(next);
         if (next < tokenizer_vocab_size(tok))

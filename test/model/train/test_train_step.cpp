@@ -294,3 +294,68 @@ TEST_CASE("train_step/gpt2_dropout_key mixes every bit of the seed and of the mi
         CHECK(gpt2_dropout_key(1, 1ull << bit) != key);
     }
 }
+
+// ----------------------------------------------------------------------------
+// -r (recompute): the same arithmetic again, so the same bits
+
+// 12 steps with dropout 0.1, 2 micro-batches (the same two each step, so it learns) at -r `recompute`;
+// the losses, then the parameters. l3h2c32: an odd L (the gradient buffers' swap), 3 blocks to recompute.
+static std::vector<double> run_recompute(int recompute, Precision precision, size_t* activations) {
+    const int B = 2, T = 16, V = 50;
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l3h2c32", T, V, 21);
+    gpt2_set_precision(model, precision);
+    model.dropout = 0.1f;
+    model.recompute = recompute;
+    TrainStepConfig cfg;
+    cfg.accum_steps = 2;
+    cfg.schedule.lr = 3e-3f;
+    cfg.adamw.weight_decay = 0.1f;
+    const std::vector<int> tokens = random_tokens(2 * B * T + 1, V, 4);
+    std::vector<double> out;
+    for (int step = 0; step < 12; step++) {
+        Stream s{tokens};
+        out.push_back(gpt2_train_step(model, cfg, step, B, T, [&](int* in, int* tg) { s.next(in, tg, B, T); }).loss);
+    }
+    out.insert(out.end(), model.params_memory.begin(), model.params_memory.end());
+    *activations = model.num_activations;
+    return out;
+}
+
+TEST_CASE("train_step/-r 0, 1, 2: bit-identical losses and parameters, with fewer activations kept") {
+    for (Precision precision : {Precision::fp32, Precision::bf16}) {
+        size_t acts[3];
+        std::vector<double> runs[3];
+        for (int r = 0; r < 3; r++) runs[r] = run_recompute(r, precision, &acts[r]);
+        for (int r = 1; r < 3; r++) {
+            INFO("-r " << r << " against -r 0, " << (precision == Precision::bf16 ? "bf16" : "fp32"));
+            CHECK(runs[r] == runs[0]);  // 12 losses, then every parameter
+        }
+        CHECK(runs[0][11] < runs[0][0]);  // it learns
+        CHECK(acts[1] < acts[0]);         // and recomputes: fewer floats kept
+        CHECK(acts[2] < acts[1]);
+    }
+}
+
+TEST_CASE("train_step/gpt2_memory counts what -r allocates") {
+    const int B = 3, T = 20;
+    for (int r = 0; r < 3; r++) {
+        GPT2 model;
+        gpt2_build_from_descriptor(model, "l3h2c32", T, 300, 1);
+        model.recompute = r;
+        gpt2_allocate_activations(model, B, T);
+        const GPT2Memory mem = gpt2_memory(model.config, B, T, r, Precision::fp32);
+        CHECK(mem.acts == model.num_activations);
+        CHECK(mem.params == model.num_parameters);
+        CHECK(mem.params_bf16 == 0);
+        CHECK(gpt2_memory(model.config, B, T, r, Precision::bf16).params_bf16 * 2 >= model.num_parameters);
+    }
+    // a model allocated for one -r refuses to run at another
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l3h2c32", T, 300, 1);
+    std::vector<int> tokens(B * T, 1);
+    gpt2_forward(model, tokens.data(), tokens.data(), B, T);
+    model.recompute = 2;
+    CHECK(error_of([&] { gpt2_forward(model, tokens.data(), tokens.data(), B, T); }) ==
+          "model activations were allocated for -r 0, got -r 2");
+}
