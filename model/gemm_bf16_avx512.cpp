@@ -14,8 +14,8 @@
 //   Edges are padded with zeros (rows, columns, and the odd k of an odd K), so the micro-kernel
 //   never branches; zero times zero adds nothing.
 // - the micro-kernel: a 14 x 32 tile of C lives in 28 zmm accumulators (of 32 registers) for the
-//   whole of KC; per pair p it loads 2 zmm of B, broadcasts 14 pairs of A and issues 28 vdpbf16ps,
-//   enough independent sums to keep both of Zen 5's FMA pipes busy through their 6-cycle latency.
+//   whole of KC; per pair p it loads 2 zmm of B, broadcasts 14 pairs of A and issues 28 vdpbf16ps:
+//   28 independent sums, enough to cover the instruction's latency on two pipes.
 // - cache blocking: the B panel (KC=384: 24 KB) stays in L1 while the micro-kernel sweeps the MC=252
 //   rows of packed A (190 KB, in L2); the packed B block (KC x NC=1024: 768 KB) stays in L2/L3.
 // subtle: each lane's sum runs over k = 0, 1, 2, ... in pairs, from C (accumulate, or the partial
