@@ -244,9 +244,10 @@ bool bf16_kernel_supported(Bf16Kernel k) { return bf16_kernel_reason(k)[0] == '\
 
 Bf16Kernel bf16_kernel() {
     int k = chosen.load(std::memory_order_relaxed);
-    if (k < 0) {
-        k = (int)best_kernel();
-        chosen.store(k, std::memory_order_relaxed);
+    if (k < 0) {  // first use: the best, unless bf16_use_kernel chose meanwhile
+        int unset = -1;
+        chosen.compare_exchange_strong(unset, (int)best_kernel());
+        k = chosen.load();
     }
     return (Bf16Kernel)k;
 }
