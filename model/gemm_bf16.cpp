@@ -97,22 +97,23 @@ void pack_pairs(const PackSource& X, size_t t0, int n, int width, size_t k0, int
     const int panels = (n + width - 1) / width, pad = panels * width;
     const size_t panel_size = (size_t)kp * width;       // uint32s per panel
     thread_local std::vector<bf16> even, odd, line;
+    thread_local std::vector<uint32_t> pairs;
     if (X.line_stride == 1 && n > 1) {
         // lines side by side in memory (B row-major, or A transposed): read across all n lines at
-        // k = 2p and at 2p+1 (long runs), then interleave the two runs into pairs, panel by panel
+        // k = 2p and at 2p+1 (long runs), interleave the two runs into pairs (one long loop), then
+        // copy each panel's share
         even.assign(pad, 0);
         odd.assign(pad, 0);
+        pairs.resize(pad);
         for (int p = 0; p < kp; p++) {
             const size_t k = k0 + 2 * (size_t)p;
             if (2 * p < kc) read_run(X, t0 + k * X.k_stride, 1, n, even.data());
             else std::fill(even.begin(), even.end(), 0);
             if (2 * p + 1 < kc) read_run(X, t0 + (k + 1) * X.k_stride, 1, n, odd.data());
             else std::fill(odd.begin(), odd.end(), 0);
-            for (int q = 0; q < panels; q++) {
-                uint32_t* o = out + q * panel_size + (size_t)p * width;  // seek to panel q, pair p
-                const bf16 *e = even.data() + q * width, *d = odd.data() + q * width;
-                for (int r = 0; r < width; r++) o[r] = (uint32_t)e[r] | (uint32_t)d[r] << 16;
-            }
+            for (int t = 0; t < pad; t++) pairs[t] = (uint32_t)even[t] | (uint32_t)odd[t] << 16;
+            for (int q = 0; q < panels; q++)  // to panel q, pair p
+                std::memcpy(out + q * panel_size + (size_t)p * width, pairs.data() + q * width, width * sizeof(uint32_t));
         }
         return;
     }
@@ -130,11 +131,18 @@ void pack_pairs(const PackSource& X, size_t t0, int n, int width, size_t k0, int
 void pack_rows(const PackSource& X, size_t t0, int n, int pad, size_t k0, int kc, int kc_pad, bf16* out) {
     thread_local std::vector<bf16> across;
     std::fill(out, out + (size_t)pad * kc_pad, 0);
-    if (X.line_stride == 1 && n > 1) {  // lines side by side: read across them at each k, write a column
-        across.resize(n);
-        for (int k = 0; k < kc; k++) {
-            read_run(X, t0 + (k0 + k) * X.k_stride, 1, n, across.data());
-            for (int t = 0; t < n; t++) out[(size_t)t * kc_pad + k] = across[t];
+    if (X.line_stride == 1 && n > 1) {
+        // lines side by side: a transposition, 32 k at a time (one 64-byte line of each output row):
+        // read across the lines at those 32 k, then write each line's 32 values
+        const int KB = 32;
+        across.resize((size_t)KB * n);
+        for (int kb = 0; kb < kc; kb += KB) {
+            const int nk = std::min(KB, kc - kb);
+            for (int k = 0; k < nk; k++) read_run(X, t0 + (k0 + kb + k) * X.k_stride, 1, n, across.data() + (size_t)k * n);
+            for (int t = 0; t < n; t++) {
+                bf16* o = out + (size_t)t * kc_pad + kb;  // seek to line t, k = kb
+                for (int k = 0; k < nk; k++) o[k] = across[(size_t)k * n + t];
+            }
         }
         return;
     }
