@@ -341,11 +341,18 @@ TEST_CASE("gemm_bf16/dispatch") {
 }
 
 // ----------------------------------------------------------------------------
-// the exact order of the sums: the fast kernels' bits against a per-element model of the Intel SDM's
-// definition of their instruction. The models sum one element at a time, by k alone, so a kernel
+// the exact order of the sums: each kernel's bits against a per-element model of its order (for the
+// fast kernels, the Intel SDM's definition of their instruction). The models sum one element at a time, by k alone, so a kernel
 // matching them bit for bit on odd shapes keeps the contract (bits depend on K only).
 
 namespace {
+// the portable kernel: acc += a(k) b(k) for k = 0, 1, ... from 0 (each product exact in fp32), then
+// C's old value added last (accumulate)
+float model_portable(const Problem& p, int i, int j, bool accumulate) {
+    float acc = 0.0f;
+    for (int k = 0; k < p.K; k++) acc += p.A.at(i, k) * p.B.at(k, j);
+    return accumulate ? p.c0[(size_t)i * p.ldc + j] + acc : acc;
+}
 // vdpbf16ps: per pair p, acc += a(2p+1) b(2p+1), then acc += a(2p) b(2p) (two fused multiply-adds),
 // from C's old value (accumulate) or 0
 float model_avx512(const Problem& p, int i, int j, bool accumulate) {
@@ -391,6 +398,7 @@ TEST_CASE("gemm_bf16/order_of_sums") {
             for (bool accumulate : {false, true}) {
                 const Problem p(s.M, s.N, s.K, lay, 77 + lay);
                 INFO("M=", s.M, " N=", s.N, " K=", s.K, " layout=", lay, " accumulate=", accumulate);
+                CHECK(model_mismatches(p, p.run(gemm_bf16_portable, accumulate), accumulate, model_portable) == 0);
                 // the emulated AMX kernel follows the SDM by construction: its bits must be the model's
                 CHECK(model_mismatches(p, p.run(gemm_bf16_amx_emulated, accumulate), accumulate, model_amx) == 0);
                 if (bf16_kernel_supported(Bf16Kernel::avx512))  // the silicon against the SDM
