@@ -36,8 +36,15 @@
 // attribute), so this file builds with any -march and runs the real tiles only where
 // bf16_kernel_supported says so. The compiler never emits AMX instructions of its own accord, so
 // the emulated instance, compiled with the same attribute, runs anywhere.
-#if defined(GEMM_BF16_X86) && (defined(__clang__) ? __clang_major__ >= 12 : __GNUC__ >= 11)
+// (clang is asked for the builtin itself: Apple's clang versions are not LLVM's)
+#if defined(GEMM_BF16_X86) && defined(__clang__)
+#if __has_builtin(__builtin_ia32_tdpbf16ps)
 #define GEMM_BF16_AMX 1
+#endif
+#elif defined(GEMM_BF16_X86) && defined(__GNUC__) && __GNUC__ >= 11
+#define GEMM_BF16_AMX 1
+#endif
+#ifdef GEMM_BF16_AMX
 #include <immintrin.h>  // _tile_loadconfig, _tile_loadd, _tile_dpbf16ps, _tile_stored, _tile_release
 #define AMX_TARGET __attribute__((target("amx-tile,amx-bf16")))
 #else

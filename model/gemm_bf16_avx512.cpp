@@ -34,8 +34,15 @@
 // vdpbf16ps needs GCC >= 10 or clang >= 9; the code is compiled for AVX512-BF16 function by
 // function (target attribute), so this file builds with any -march and runs only where
 // bf16_kernel_supported says so
-#if defined(GEMM_BF16_X86) && (defined(__clang__) ? __clang_major__ >= 9 : __GNUC__ >= 10)
+// (clang is asked for the builtin itself: Apple's clang versions are not LLVM's)
+#if defined(GEMM_BF16_X86) && defined(__clang__)
+#if __has_builtin(__builtin_ia32_dpbf16ps_512)
 #define GEMM_BF16_AVX512 1
+#endif
+#elif defined(GEMM_BF16_X86) && defined(__GNUC__) && __GNUC__ >= 10
+#define GEMM_BF16_AVX512 1
+#endif
+#ifdef GEMM_BF16_AVX512
 #include <immintrin.h>  // _mm512_dpbf16_ps
 #define AVX512_BF16_TARGET __attribute__((target("avx512f,avx512bf16")))
 #endif
