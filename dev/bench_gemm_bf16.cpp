@@ -94,5 +94,11 @@ int main() {
     for (int i = 0; i < 3; i++)
         if (sum_k[i] > 0) std::printf("  %s x%.2f", names[i], sum_eigen / sum_k[i]);
     std::printf("\n");
+    // the bf16 ceiling ./train bench uses (gemm_bf16.h), with each kernel
+    for (Bf16Kernel k : {Bf16Kernel::amx, Bf16Kernel::avx512, Bf16Kernel::portable}) {
+        if (!bf16_kernel_supported(k)) continue;
+        bf16_use_kernel(k);
+        std::printf("bf16_gemm_gflops(2048, 3) with %s: %.1f GFLOP/s\n", bf16_kernel_name(k), bf16_gemm_gflops(2048, 3));
+    }
     return 0;
 }

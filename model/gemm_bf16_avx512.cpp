@@ -76,6 +76,13 @@ AVX512_BF16_TARGET void micro_kernel(int kp, const bf16* ap, const uint32_t* bp,
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++)
             acc[r][v] = load_c ? _mm512_loadu_ps(c + r * ldc + 16 * v) : _mm512_setzero_ps();
+    // the next tile down is read next (load_c: a sum continued from C); it is likely out of cache
+    // (C is megabytes), so ask for it now, while this tile computes (a prefetch never faults)
+#pragma GCC unroll 16
+    for (int r = 0; r < MR && load_c; r++) {
+        _mm_prefetch((const char*)(c + (MR + r) * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char*)(c + (MR + r) * ldc + 16), _MM_HINT_T0);
+    }
     for (int p = 0; p < kp; p++) {
         __m512bh b[NV];  // B's pair p for the 32 columns: (B(2p,j), B(2p+1,j))
 #pragma GCC unroll 4
