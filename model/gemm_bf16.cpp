@@ -47,37 +47,8 @@ void gemm_bf16_naive(int M, int N, int K, const GemmInput& A, const GemmInput& B
 }
 
 // ----------------------------------------------------------------------------
-// the portable kernel: any CPU. B's rounded values are copied once into a (K, NB) block of floats,
-// then each row of C is built as a sum of rows of that block: acc += A(i,k) * B(k, :) for k = 0, 1, ...
-// (the compiler vectorises the row). Every C(i,j) is thus summed in k order, from 0: its bits
-// depend on K alone, as gemm_bf16.h promises, and a learner can check it against the plain loop.
-
-void gemm_bf16_portable(int M, int N, int K, const GemmInput& A, const GemmInput& B, float* C, size_t ldc,
-                        bool accumulate) {
-    const int NB = 256;                   // columns of C per block: the (K, NB) copy of B stays in L2
-    thread_local std::vector<float> b, a, acc;  // this thread's scratch, reused across calls
-    b.resize((size_t)K * NB);
-    a.resize(K);
-    acc.resize(NB);
-    for (int j0 = 0; j0 < N; j0 += NB) {
-        const int nb = std::min(NB, N - j0);
-        for (int k = 0; k < K; k++)  // b(k, :) = bf16(B(k, j0 .. j0+nb))
-            for (int j = 0; j < nb; j++) b[(size_t)k * NB + j] = input_at(B, k, j0 + j);
-        for (int i = 0; i < M; i++) {
-            for (int k = 0; k < K; k++) a[k] = input_at(A, i, k);  // a = bf16(A(i, :))
-            std::fill(acc.begin(), acc.begin() + nb, 0.0f);
-            for (int k = 0; k < K; k++) {  // acc += a[k] * b(k, :)
-                const float ak = a[k], *bk = b.data() + (size_t)k * NB;
-                for (int j = 0; j < nb; j++) acc[j] += ak * bk[j];
-            }
-            float* c = C + (size_t)i * ldc + j0;  // seek to C(i, j0)
-            for (int j = 0; j < nb; j++) c[j] = accumulate ? c[j] + acc[j] : acc[j];
-        }
-    }
-}
-
-// ----------------------------------------------------------------------------
-// packing (gemm_bf16_pack.h): plain loops over contiguous runs, which the compiler vectorises
+// runs of an input, rounded: what the portable kernel and the packing below read, in plain loops
+// that the compiler vectorises where the run is contiguous
 
 // out[i] = bf16(X at offset at + i * step) for i < n: one run of a line (or across lines)
 static void read_run(const PackSource& X, size_t at, size_t step, int n, bf16* out) {
@@ -92,27 +63,84 @@ static void read_run(const PackSource& X, size_t at, size_t step, int n, bf16* o
     }
 }
 
+// ----------------------------------------------------------------------------
+// the portable kernel: any CPU, plain C++. The rounded inputs are copied into floats: a (K, NB)
+// block of B, and RB = 6 rows of A side by side, (K, 6). Then each 6 x 64 tile of C is summed in
+// a local array, which the compiler can keep in vector registers (g++ 12 does: about Eigen's fp32
+// speed; clang 14 only partly: ~2x a plain row-at-a-time loop):
+//   acc(r, j) += A(i0+r, k) * B(k, j0+j)    for k = 0, 1, ..., K-1
+// Every C(i,j) is thus summed in k order, from 0, then added to C (accumulate): its bits depend on
+// K alone, as gemm_bf16.h promises. (Products of bf16 are exact in fp32, so whether the compiler
+// fuses the multiply-add does not change the bits.)
+
+void gemm_bf16_portable(int M, int N, int K, const GemmInput& A, const GemmInput& B, float* C, size_t ldc,
+                        bool accumulate) {
+    constexpr int NB = 256;         // columns of B per copied block: the (K, NB) floats stay in L2
+    constexpr int RB = 6, JB = 64;  // the register tile of C
+    thread_local std::vector<float> b, a;  // this thread's copies, reused across calls
+    thread_local std::vector<bf16> run;
+    b.resize((size_t)K * NB);
+    a.resize((size_t)RB * K);
+    run.resize(std::max(K, NB));
+    const PackSource As = lines_of_A(A), Bs = lines_of_B(B);
+    for (int j0 = 0; j0 < N; j0 += NB) {
+        const int nb = std::min(NB, N - j0);
+        for (int k = 0; k < K; k++) {  // b(k, :) = bf16(B(k, j0 .. j0+nb)), zero beyond
+            read_run(Bs, k * B.row_stride + j0 * B.col_stride, B.col_stride, nb, run.data());
+            float* bk = b.data() + (size_t)k * NB;
+            for (int j = 0; j < NB; j++) bk[j] = j < nb ? bf16_to_float(run[j]) : 0.0f;
+        }
+        for (int i0 = 0; i0 < M; i0 += RB) {
+            const int rb = std::min(RB, M - i0);
+            for (int r = 0; r < RB; r++) {  // a(k, r) = bf16(A(i0+r, k)): the 6 rows side by side
+                if (r < rb) read_run(As, (i0 + r) * A.row_stride, A.col_stride, K, run.data());
+                for (int k = 0; k < K; k++) a[(size_t)k * RB + r] = r < rb ? bf16_to_float(run[k]) : 0.0f;
+            }
+            const float *ap = a.data(), *bp = b.data();
+            for (int jj = 0; jj < nb; jj += JB) {
+                float acc[RB][JB] = {};  // C(i0.., j0+jj..), in registers
+                for (int k = 0; k < K; k++) {
+                    const float* bk = bp + (size_t)k * NB + jj;  // seek to b(k, jj)
+                    for (int r = 0; r < RB; r++) {
+                        const float ark = ap[(size_t)k * RB + r];
+                        for (int j = 0; j < JB; j++) acc[r][j] += ark * bk[j];
+                    }
+                }
+                const int cols = std::min(JB, nb - jj);
+                for (int r = 0; r < rb; r++) {
+                    float* c = C + (size_t)(i0 + r) * ldc + j0 + jj;  // seek to C(i0+r, j0+jj)
+                    for (int j = 0; j < cols; j++) c[j] = accumulate ? c[j] + acc[r][j] : acc[r][j];
+                }
+            }
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------
+// packing for the fast kernels (gemm_bf16_pack.h)
+
 void pack_pairs(const PackSource& X, size_t t0, int n, int width, size_t k0, int kc, int kc_pad, uint32_t* out) {
     const int kp = kc_pad / 2;                          // pairs, those beyond kc all zero
     const int panels = (n + width - 1) / width, pad = panels * width;
     const size_t panel_size = (size_t)kp * width;       // uint32s per panel
     thread_local std::vector<bf16> even, odd, line;
+    thread_local std::vector<uint32_t> pairs;
     if (X.line_stride == 1 && n > 1) {
         // lines side by side in memory (B row-major, or A transposed): read across all n lines at
-        // k = 2p and at 2p+1 (long runs), then interleave the two runs into pairs, panel by panel
+        // k = 2p and at 2p+1 (long runs), interleave the two runs into pairs (one long loop), then
+        // copy each panel's share
         even.assign(pad, 0);
         odd.assign(pad, 0);
+        pairs.resize(pad);
         for (int p = 0; p < kp; p++) {
             const size_t k = k0 + 2 * (size_t)p;
             if (2 * p < kc) read_run(X, t0 + k * X.k_stride, 1, n, even.data());
             else std::fill(even.begin(), even.end(), 0);
             if (2 * p + 1 < kc) read_run(X, t0 + (k + 1) * X.k_stride, 1, n, odd.data());
             else std::fill(odd.begin(), odd.end(), 0);
-            for (int q = 0; q < panels; q++) {
-                uint32_t* o = out + q * panel_size + (size_t)p * width;  // seek to panel q, pair p
-                const bf16 *e = even.data() + q * width, *d = odd.data() + q * width;
-                for (int r = 0; r < width; r++) o[r] = (uint32_t)e[r] | (uint32_t)d[r] << 16;
-            }
+            for (int t = 0; t < pad; t++) pairs[t] = (uint32_t)even[t] | (uint32_t)odd[t] << 16;
+            for (int q = 0; q < panels; q++)  // to panel q, pair p
+                std::memcpy(out + q * panel_size + (size_t)p * width, pairs.data() + q * width, width * sizeof(uint32_t));
         }
         return;
     }
@@ -130,11 +158,18 @@ void pack_pairs(const PackSource& X, size_t t0, int n, int width, size_t k0, int
 void pack_rows(const PackSource& X, size_t t0, int n, int pad, size_t k0, int kc, int kc_pad, bf16* out) {
     thread_local std::vector<bf16> across;
     std::fill(out, out + (size_t)pad * kc_pad, 0);
-    if (X.line_stride == 1 && n > 1) {  // lines side by side: read across them at each k, write a column
-        across.resize(n);
-        for (int k = 0; k < kc; k++) {
-            read_run(X, t0 + (k0 + k) * X.k_stride, 1, n, across.data());
-            for (int t = 0; t < n; t++) out[(size_t)t * kc_pad + k] = across[t];
+    if (X.line_stride == 1 && n > 1) {
+        // lines side by side: a transposition, 32 k at a time (one 64-byte line of each output row):
+        // read across the lines at those 32 k, then write each line's 32 values
+        const int KB = 32;
+        across.resize((size_t)KB * n);
+        for (int kb = 0; kb < kc; kb += KB) {
+            const int nk = std::min(KB, kc - kb);
+            for (int k = 0; k < nk; k++) read_run(X, t0 + (k0 + kb + k) * X.k_stride, 1, n, across.data() + (size_t)k * n);
+            for (int t = 0; t < n; t++) {
+                bf16* o = out + (size_t)t * kc_pad + kb;  // seek to line t, k = kb
+                for (int k = 0; k < nk; k++) o[k] = across[(size_t)k * n + t];
+            }
         }
         return;
     }
@@ -244,9 +279,10 @@ bool bf16_kernel_supported(Bf16Kernel k) { return bf16_kernel_reason(k)[0] == '\
 
 Bf16Kernel bf16_kernel() {
     int k = chosen.load(std::memory_order_relaxed);
-    if (k < 0) {
-        k = (int)best_kernel();
-        chosen.store(k, std::memory_order_relaxed);
+    if (k < 0) {  // first use: the best, unless bf16_use_kernel chose meanwhile
+        int unset = -1;
+        chosen.compare_exchange_strong(unset, (int)best_kernel());
+        k = chosen.load();
     }
     return (Bf16Kernel)k;
 }

@@ -38,6 +38,8 @@ void bf16_use_kernel(Bf16Kernel k);
 // C (M,N), row i at C + i * ldc:  C = A B, or C += A B when accumulate is true.
 // Each C(i,j) is the sum over k of bf16(A(i,k)) * bf16(B(k,j)) in fp32 (with accumulate, the old
 // C(i,j) is one more term of that sum: the portable kernel adds it last, avx512 and amx first).
+// avx512 and amx, as their instructions do, read bf16 denormals (below 1.2e-38) as zero and flush
+// denormal sums to zero; the portable kernel keeps them.
 // subtle: the order of that sum depends only on K and on the kernel, never on i, j, M, N or the
 // thread count; so a product split into blocks (matmul.cpp, across threads) gives the same bits as
 // the whole. Runs on the calling thread: callers split the work across threads.

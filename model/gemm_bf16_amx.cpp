@@ -17,7 +17,7 @@
 // - the micro-kernel: a 32 x 32 block of C in tiles 0-3 (2 x 2), for every 32 k: A's two 16-row
 //   tiles (4, 5) and B's two 16-column tiles (6, 7), then 4 tdpbf16ps. Edges go through a 32 x 32
 //   buffer, so every tile has the same shape and one configuration serves the whole call.
-// - cache blocking: KC = 512 k per block (A's tiles 16 rows x 1 KB apart), MC = 256, NC = 512.
+// - cache blocking: KC = 512 k per block (A's rows 1 KB + 64 bytes apart), MC = 256, NC = 512.
 // The tile configuration is loaded at the start of every call and released at its end: a thread
 // holds AMX's 8 KB of state only inside gemm_bf16, the OS saves none for threads outside it.
 // subtle: every C(i,j) is summed in 32-k chunks from k = 0, whatever block or tile it sits in: the
@@ -36,8 +36,15 @@
 // attribute), so this file builds with any -march and runs the real tiles only where
 // bf16_kernel_supported says so. The compiler never emits AMX instructions of its own accord, so
 // the emulated instance, compiled with the same attribute, runs anywhere.
-#if defined(GEMM_BF16_X86) && (defined(__clang__) ? __clang_major__ >= 12 : __GNUC__ >= 11)
+// (clang is asked for the builtin itself: Apple's clang versions are not LLVM's)
+#if defined(GEMM_BF16_X86) && defined(__clang__)
+#if __has_builtin(__builtin_ia32_tdpbf16ps)
 #define GEMM_BF16_AMX 1
+#endif
+#elif defined(GEMM_BF16_X86) && defined(__GNUC__) && __GNUC__ >= 11
+#define GEMM_BF16_AMX 1
+#endif
+#ifdef GEMM_BF16_AMX
 #include <immintrin.h>  // _tile_loadconfig, _tile_loadd, _tile_dpbf16ps, _tile_stored, _tile_release
 #define AMX_TARGET __attribute__((target("amx-tile,amx-bf16")))
 #else
@@ -225,7 +232,7 @@ AMX_TARGET void gemm_tiles(int M, int N, int K, const GemmInput& A, const GemmIn
         for (int i = 0; i < M && !accumulate; i++) std::fill(C + (size_t)i * ldc, C + (size_t)i * ldc + N, 0.0f);
         return;
     }
-    thread_local std::vector<bf16> apack;      // A's block, rows of kc_pad bf16
+    thread_local std::vector<bf16> apack;      // A's block, rows of lda bf16
     thread_local std::vector<uint32_t> bpack;  // B's block, panels of (kc_pad/2, TN) pairs
     const PackSource a = lines_of_A(A), b = lines_of_B(B);
     alignas(64) float edge[TR * TN];  // a block at C's bottom or right edge, computed whole then copied
@@ -241,9 +248,12 @@ AMX_TARGET void gemm_tiles(int M, int N, int K, const GemmInput& A, const GemmIn
             const bool load_c = accumulate || pc > 0;  // continue the sum held in C
             for (int ic = 0; ic < M; ic += MC) {
                 const int mc = std::min(MC, M - ic), mc_pad = (mc + TR - 1) / TR * TR;
-                apack.resize((size_t)mc_pad * kc_pad);
-                pack_rows(a, ic, mc, mc_pad, pc, kc, kc_pad, apack.data());
-                const size_t a_stride = (size_t)kc_pad * sizeof(bf16);  // bytes between A's rows
+                // subtle: rows 1 KB apart (kc_pad = 512) would fall in 4 of L1's 64 sets; 64 more
+                // bytes per row spread a tile's 16 rows over 16 sets
+                const int lda = kc_pad + TK;
+                apack.resize((size_t)mc_pad * lda);
+                pack_rows(a, ic, mc, mc_pad, pc, kc, lda, apack.data());
+                const size_t a_stride = (size_t)lda * sizeof(bf16);  // bytes between A's rows
                 for (int jp = 0; jp < npanels; jp++) {
                     const uint32_t* bp = bpack.data() + jp * panel;
                     for (int ir = 0; ir < mc; ir += TR) {
@@ -264,8 +274,8 @@ AMX_TARGET void gemm_tiles(int M, int N, int K, const GemmInput& A, const GemmIn
                             Tiles::template zero<0>(), Tiles::template zero<1>();
                             Tiles::template zero<2>(), Tiles::template zero<3>();
                         }
-                        const bf16* a0 = apack.data() + (size_t)ir * kc_pad;  // rows ir.. and ir+16..
-                        const bf16* a1 = a0 + (size_t)16 * kc_pad;
+                        const bf16* a0 = apack.data() + (size_t)ir * lda;  // rows ir.. and ir+16..
+                        const bf16* a1 = a0 + (size_t)16 * lda;
                         for (int kk = 0; kk < kc_pad; kk += TK) {
                             Tiles::template load<4>(a0 + kk, a_stride), Tiles::template load<5>(a1 + kk, a_stride);
                             const uint32_t* bk = bp + (size_t)kk / 2 * TN;  // pair row kk/2 of the panel

@@ -283,6 +283,33 @@ TEST_CASE("gemm_bf16/kernels_against_naive") {
     }
 }
 
+// The bound, against the product of the UNROUNDED fp32 inputs: each input's rounding is at
+// most 2^-8 relative (half of bf16's 2^-7 spacing), so |bf16(a) bf16(b) - ab| <= (2 * 2^-8 + 2^-16) |ab|,
+// plus the fp32 summation above: (2^-7 + 2^-16 + (K + 5) 2^-24) sum_k |a_ik||b_kj| (C's old value
+// is not rounded: accumulate = false here). The default kernel and the emulated AMX kernel.
+// subtle: this is the promise to users, loose by design (a dropped term can hide in it); the
+// tight test above ("kernels_against_naive") is the one that catches wrong kernels.
+TEST_CASE("gemm_bf16/within_bf16_error_of_fp32") {
+    for (GemmFn fn : {(GemmFn)gemm_bf16, (GemmFn)gemm_bf16_amx_emulated})
+        for (const Shape& s : {Shape{31, 17, 384}, Shape{7, 40, 1537}}) {
+            const Problem p(s.M, s.N, s.K, 0, 11);  // fp32 inputs, row-major
+            const std::vector<float> got = p.run(fn, false);
+            std::vector<float> ratio, zero;
+            for (int i = 0; i < p.M; i++)
+                for (int j = 0; j < p.N; j++) {
+                    double exact = 0, mag = 0;  // the fp32 inputs' product in double, and sum |a||b|
+                    for (int k = 0; k < p.K; k++) {
+                        const double ab = (double)p.A.f[i * p.A.in.row_stride + k] * p.B.f[k * p.B.in.row_stride + j];
+                        exact += ab, mag += std::fabs(ab);
+                    }
+                    const double bound = (std::ldexp(1.0, -7) + std::ldexp(1.0, -16) + (p.K + 5) * std::ldexp(1.0, -24)) * mag;
+                    ratio.push_back((float)(std::fabs(got[(size_t)i * p.ldc + j] - exact) / bound));
+                }
+            zero.assign(ratio.size(), 0.0f);
+            check_tensor_abs("|bf16 product - fp32 product| / bound", ratio.data(), zero.data(), ratio.size(), 1.0);
+        }
+}
+
 // the dispatching entry point runs the chosen kernel; K = 0 is an empty sum
 TEST_CASE("gemm_bf16/dispatch") {
     const Problem p(13, 21, 40, 6, 3);
@@ -314,11 +341,18 @@ TEST_CASE("gemm_bf16/dispatch") {
 }
 
 // ----------------------------------------------------------------------------
-// the exact order of the sums: the fast kernels' bits against a per-element model of the Intel SDM's
-// definition of their instruction. The models sum one element at a time, by k alone, so a kernel
+// the exact order of the sums: each kernel's bits against a per-element model of its order (for the
+// fast kernels, the Intel SDM's definition of their instruction). The models sum one element at a time, by k alone, so a kernel
 // matching them bit for bit on odd shapes keeps the contract (bits depend on K only).
 
 namespace {
+// the portable kernel: acc += a(k) b(k) for k = 0, 1, ... from 0 (each product exact in fp32), then
+// C's old value added last (accumulate)
+float model_portable(const Problem& p, int i, int j, bool accumulate) {
+    float acc = 0.0f;
+    for (int k = 0; k < p.K; k++) acc += p.A.at(i, k) * p.B.at(k, j);
+    return accumulate ? p.c0[(size_t)i * p.ldc + j] + acc : acc;
+}
 // vdpbf16ps: per pair p, acc += a(2p+1) b(2p+1), then acc += a(2p) b(2p) (two fused multiply-adds),
 // from C's old value (accumulate) or 0
 float model_avx512(const Problem& p, int i, int j, bool accumulate) {
@@ -364,6 +398,7 @@ TEST_CASE("gemm_bf16/order_of_sums") {
             for (bool accumulate : {false, true}) {
                 const Problem p(s.M, s.N, s.K, lay, 77 + lay);
                 INFO("M=", s.M, " N=", s.N, " K=", s.K, " layout=", lay, " accumulate=", accumulate);
+                CHECK(model_mismatches(p, p.run(gemm_bf16_portable, accumulate), accumulate, model_portable) == 0);
                 // the emulated AMX kernel follows the SDM by construction: its bits must be the model's
                 CHECK(model_mismatches(p, p.run(gemm_bf16_amx_emulated, accumulate), accumulate, model_amx) == 0);
                 if (bf16_kernel_supported(Bf16Kernel::avx512))  // the silicon against the SDM
