@@ -140,6 +140,7 @@ static void product_nt_add(float* Z, size_t ldz, Block X, Block Y, Precision pre
 // blocked versions: (b, head) pairs across threads, each walking its blocks in order
 
 static const int BQ = ATTENTION_BLOCK_Q, BK = ATTENTION_BLOCK_K;
+static const int BD_FORWARD = ATTENTION_BLOCK_DF, BD_BACKWARD = ATTENTION_BLOCK_DB;
 
 // A pass's work in parallel.h's units: per (b, head), the T(T+1)/2 entries of the triangle, each
 // two dot products of hs multiply-adds (forward: K^T Q and V P) and one float of the softmax.
@@ -148,9 +149,31 @@ static const int BQ = ATTENTION_BLOCK_Q, BK = ATTENTION_BLOCK_K;
     return entries * (2 * (size_t)(C / NH) / MACS_PER_WORK + 1);
 }
 
-// How many keys of the block starting at key s0 (of nk keys) query t sees: t2 <= t. At least 1
-// (attention.h: a key block never starts after the first query of the blocks that visit it).
-static int visible(int t, int s0, int nk) { return std::min(nk, t - s0 + 1); }
+// One step of the walk of query block [t0, t1) over its keys (attention.h): keys [s0, s0 + nk),
+// against the queries t0 + j0 .. t1 - 1 that see any of them. Before the diagonal (s0 < t0) every
+// query sees every key of a block of up to BK; on the diagonal a block of up to BD keys starting
+// at s0 is seen by the queries t >= s0, each up to its own position (the causal mask); bd is
+// BD_FORWARD or BD_BACKWARD (attention.h says why they differ).
+struct KeyBlock {
+    int s0, nk, j0;
+};
+static KeyBlock key_block(int s0, int t0, int t1, int bd) {
+    if (s0 < t0) return {s0, std::min(BK, t0 - s0), 0};
+    return {s0, std::min(bd, t1 - s0), s0 - t0};
+}
+// How many keys of block kb query t sees: all of them before the diagonal, t2 <= t on it (>= 1)
+static int visible(const KeyBlock& kb, int t) { return std::min(kb.nk, t - kb.s0 + 1); }
+
+// p (nk): a query's column of a block. p[i] = exp(p[i]) for the nv keys it sees, 0 for the rest.
+// subtle: exp runs over whole 16-float packets (what lies past nv is overwritten after), so every
+// weight comes from exp_inplace's vector formula, none from its scalar tail: faster on the ragged
+// columns of the diagonal, and the same bits for a score whatever its column's length. The
+// scratch has room: nk <= BK, a multiple of 16, rows.
+static_assert(ATTENTION_BLOCK_K % 16 == 0, "attention.cpp: exp_visible rounds columns up to 16 floats");
+static void exp_visible(float* p, int nv, int nk) {
+    exp_inplace(p, (nv + 15) / 16 * 16);
+    std::fill(p + nv, p + nk, 0.0f);
+}
 
 void attention_forward(float* out, float* lse, const float* inp, int B, int T, int C, int NH, Precision precision) {
     ProfileScope timer("attention_forward");  // --profile: the time of this call, in its layer's row
@@ -160,9 +183,9 @@ void attention_forward(float* out, float* lse, const float* inp, int B, int T, i
     // every (b, head) is independent and owns its slice of out and lse
     #pragma omp parallel if(worth_threads(attention_work(B, T, C, NH)))
     {
-        // this thread's scratch: one block's scores, then weights, column j = query t0 + j over its
-        // keys; and the running max m and sum l of each query of the block
-        Eigen::MatrixXf S(BK, BQ);
+        // this thread's scratch: one block's scores, then weights, column j = query t0 + j0 + j
+        // over the block's keys; and the running max m and sum l of each query of the query block
+        Eigen::MatrixXf S = Eigen::MatrixXf::Zero(BK, BQ);  // zeros: exp_visible reads whole packets
         float m[BQ];
         double l[BQ];
         #pragma omp for collapse(2)
@@ -173,25 +196,25 @@ void attention_forward(float* out, float* lse, const float* inp, int B, int T, i
                 float* o = out + (size_t)b * T * C + h * hs;          // (hs,T) column stride C
                 float* lse_bh = lse + ((size_t)b * NH + h) * T;       // (T)
                 for (int t0 = 0; t0 < T; t0 += BQ) {
-                    const int n = std::min(BQ, T - t0);  // queries t0 .. t0+n-1
-                    const Block Q{q + t0 * C3, hs, n, C3};                      // (hs,n)
+                    const int t1 = std::min(T, t0 + BQ), n = t1 - t0;  // queries t0 .. t1-1
                     // out accumulates o (attention.h) in place, from 0, max -inf, sum 0
-                    for (int j = 0; j < n; j++) std::fill(o + (t0 + j) * (size_t)C, o + (t0 + j) * (size_t)C + hs, 0.0f);
+                    for (int t = t0; t < t1; t++) std::fill_n(o + t * (size_t)C, hs, 0.0f);
                     std::fill(m, m + n, -INFINITY);
                     std::fill(l, l + n, 0.0);
-                    for (int s0 = 0; s0 < t0 + n; s0 += BK) {  // key blocks up to the diagonal
-                        const int nk = std::min(BK, t0 + n - s0);  // keys s0 .. s0+nk-1
-                        // att = q @ k.transpose(-2, -1), for this block of keys    (nk,hs)(hs,n) -> (nk,n)
-                        product_tn(S.data(), BK, {k + s0 * C3, hs, nk, C3}, Q, precision);
-                        for (int j = 0; j < n; j++) {
+                    for (KeyBlock kb = key_block(0, t0, t1, BD_FORWARD); kb.s0 < t1;
+                         kb = key_block(kb.s0 + kb.nk, t0, t1, BD_FORWARD)) {
+                        const int j0 = kb.j0, nj = n - j0;  // the queries t0+j0 .. t1-1 that see these keys
+                        // att = q @ k.transpose(-2, -1), for this block     (nk,hs)(hs,nj) -> (nk,nj)
+                        product_tn(S.data(), BK, {k + kb.s0 * C3, hs, kb.nk, C3}, {q + (t0 + j0) * C3, hs, nj, C3},
+                                   precision);
+                        for (int j = j0; j < n; j++) {
                             // one query's column: scaled scores, the new max m', weights exp(s - m')
-                            float* p = S.col(j).data();  // (nk)
-                            const int nv = visible(t0 + j, s0, nk);
-                            float m_new = m[j];
-                            for (int i = 0; i < nv; i++) m_new = std::max(m_new, p[i] *= scale);
-                            for (int i = 0; i < nv; i++) p[i] -= m_new;
-                            exp_inplace(p, nv);
-                            std::fill(p + nv, p + nk, 0.0f);  // masked future: weight exactly 0
+                            const int nv = visible(kb, t0 + j);
+                            Eigen::Map<Eigen::ArrayXf> p(S.col(j - j0).data(), nv);  // (nv) the keys it sees
+                            p *= scale;
+                            const float m_new = std::max(m[j], p.maxCoeff());
+                            p -= m_new;
+                            exp_visible(p.data(), nv, kb.nk);  // and the masked future: weight exactly 0
                             // what came before was relative to the old max: rescale it by exp(m - m')
                             const float c = std::exp(m[j] - m_new);  // 0 on the first block (m = -inf)
                             l[j] = l[j] * c + sum_double(nv, [&](int i) { return (double)p[i]; });
@@ -200,8 +223,9 @@ void attention_forward(float* out, float* lse, const float* inp, int B, int T, i
                             if (c != 1.0f)
                                 for (int i = 0; i < hs; i++) o_t[i] *= c;
                         }
-                        // y = att @ v, this block's share: o += V P               (hs,nk)(nk,n) -> (hs,n)
-                        product_nn_add(o + t0 * (size_t)C, C, {v + s0 * C3, hs, nk, C3}, {S.data(), nk, n, BK}, precision);
+                        // y = att @ v, this block's share: o += V P        (hs,nk)(nk,nj) -> (hs,nj)
+                        product_nn_add(o + (t0 + j0) * (size_t)C, C, {v + kb.s0 * C3, hs, kb.nk, C3},
+                                       {S.data(), kb.nk, nj, BK}, precision);
                     }
                     // normalise: out = o / l;  and lse = m + log l, all backward keeps of the softmax
                     for (int j = 0; j < n; j++) {
@@ -226,10 +250,10 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
     // (b, head) loop; each (b, head) owns its q,k,v columns of dinp
     #pragma omp parallel if(worth_threads(2 * attention_work(B, T, C, NH)))  // 5 products: ~twice forward's
     {
-        // this thread's scratch, column j = query t0 + j over the block's keys: the weights P, the
-        // gradient of the weights dP then of the scores dS; and D of each query of the block
-        Eigen::MatrixXf P(BK, BQ), dS(BK, BQ);
-        double D[BQ];
+        // this thread's scratch, column j = query t0 + j0 + j over the block's keys: the weights P,
+        // the gradient of the weights dP then of the scores dS; and D of each query of the query block
+        Eigen::MatrixXf P = Eigen::MatrixXf::Zero(BK, BQ), dS(BK, BQ);  // zeros: as forward's S
+        float D[BQ];
         #pragma omp for collapse(2)
         for (int b = 0; b < B; b++) {
             for (int h = 0; h < NH; h++) {
@@ -241,36 +265,39 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
                 const float* dO = dout + (size_t)b * T * C + h * hs;  // (hs,T) column stride C
                 const float* lse_bh = lse + ((size_t)b * NH + h) * T;  // (T)
                 for (int t0 = 0; t0 < T; t0 += BQ) {
-                    const int n = std::min(BQ, T - t0);
-                    const Block Q{q + t0 * C3, hs, n, C3}, dOb{dO + t0 * (size_t)C, hs, n, (size_t)C};  // (hs,n)
+                    const int t1 = std::min(T, t0 + BQ), n = t1 - t0;
                     // D_t = dout_t . out_t = sum_t2 att[t,t2] datt[t,t2]: the softmax backward's row sum
-                    for (int j = 0; j < n; j++)
-                        D[j] = sum_double(hs, [&](int i) { return (double)dO[(t0 + j) * (size_t)C + i] * o[(t0 + j) * (size_t)C + i]; });
-                    for (int s0 = 0; s0 < t0 + n; s0 += BK) {
-                        const int nk = std::min(BK, t0 + n - s0);
-                        const Block K{k + s0 * C3, hs, nk, C3}, V{v + s0 * C3, hs, nk, C3};  // (hs,nk)
-                        // forward's weights again: P = exp(K^T Q scale - lse)         (nk,hs)(hs,n) -> (nk,n)
+                    for (int j = 0; j < n; j++) {
+                        const float* o_t = o + (t0 + j) * (size_t)C, *dO_t = dO + (t0 + j) * (size_t)C;  // (hs)
+                        D[j] = (float)sum_double(hs, [&](int i) { return (double)dO_t[i] * o_t[i]; });
+                    }
+                    for (KeyBlock kb = key_block(0, t0, t1, BD_BACKWARD); kb.s0 < t1;
+                         kb = key_block(kb.s0 + kb.nk, t0, t1, BD_BACKWARD)) {
+                        const int j0 = kb.j0, nj = n - j0;
+                        const Block K{k + kb.s0 * C3, hs, kb.nk, C3}, V{v + kb.s0 * C3, hs, kb.nk, C3};  // (hs,nk)
+                        const Block Q{q + (t0 + j0) * C3, hs, nj, C3};                                    // (hs,nj)
+                        const Block dOb{dO + (t0 + j0) * (size_t)C, hs, nj, (size_t)C};                   // (hs,nj)
+                        const Block Pb{P.data(), kb.nk, nj, BK}, dSb{dS.data(), kb.nk, nj, BK};           // (nk,nj)
+                        // forward's weights again: P = exp(K^T Q scale - lse)   (nk,hs)(hs,nj) -> (nk,nj)
                         product_tn(P.data(), BK, K, Q, precision);
-                        for (int j = 0; j < n; j++) {
-                            float* p = P.col(j).data();  // (nk)
-                            const int nv = visible(t0 + j, s0, nk);
-                            for (int i = 0; i < nv; i++) p[i] = p[i] * scale - lse_bh[t0 + j];
-                            exp_inplace(p, nv);
-                            std::fill(p + nv, p + nk, 0.0f);  // masked: weight 0, and so gradient 0
+                        for (int j = j0; j < n; j++) {
+                            const int nv = visible(kb, t0 + j);
+                            Eigen::Map<Eigen::ArrayXf> p(P.col(j - j0).data(), nv);  // (nv) the keys it sees
+                            p = p * scale - lse_bh[t0 + j];
+                            exp_visible(p.data(), nv, kb.nk);  // masked: weight 0, and so gradient 0
                         }
-                        const Block Pb{P.data(), nk, n, BK}, dSb{dS.data(), nk, n, BK};  // (nk,n)
-                        // forward: O += V P, so dV += dO P^T and dP = V^T dO      (hs,n)(n,nk), (nk,hs)(hs,n)
-                        product_nt_add(dv + s0 * C3, C3, dOb, Pb, precision);
+                        // forward: O += V P, so dV += dO P^T and dP = V^T dO    (hs,nj)(nj,nk), (nk,hs)(hs,nj)
+                        product_nt_add(dv + kb.s0 * C3, C3, dOb, Pb, precision);
                         product_tn(dS.data(), BK, V, dOb, precision);
                         // forward: P = softmax(S scale) per query, so dS = P * (dP - D) * scale
-                        for (int j = 0; j < n; j++) {
-                            const float* p = P.col(j).data();  // (nk)
-                            float* ds = dS.col(j).data();      // (nk)
-                            for (int i = 0; i < nk; i++) ds[i] = scale * p[i] * (ds[i] - (float)D[j]);
+                        for (int j = j0; j < n; j++) {
+                            const float* p = P.col(j - j0).data();  // (nk)
+                            float* ds = dS.col(j - j0).data();      // (nk)
+                            for (int i = 0; i < kb.nk; i++) ds[i] = scale * p[i] * (ds[i] - D[j]);
                         }
-                        // forward: S = K^T Q, so dQ += K dS and dK += Q dS^T       (hs,nk)(nk,n), (hs,n)(n,nk)
-                        product_nn_add(dq + t0 * C3, C3, K, dSb, precision);
-                        product_nt_add(dk + s0 * C3, C3, Q, dSb, precision);
+                        // forward: S = K^T Q, so dQ += K dS and dK += Q dS^T     (hs,nk)(nk,nj), (hs,nj)(nj,nk)
+                        product_nn_add(dq + (t0 + j0) * C3, C3, K, dSb, precision);
+                        product_nt_add(dk + kb.s0 * C3, C3, Q, dSb, precision);
                     }
                 }
             }

@@ -27,32 +27,37 @@
 //   o  = c o + sum_block exp(s - m') v_t2;     after the last block: out = o / l, lse = m' + log l
 // Every weight and partial sum is then relative to the same final max, so out is the same
 // softmax-weighted sum as the plain loops' (up to rounding), and no row of T scores ever exists.
-// Blocks, per (b, head): queries in blocks of ATTENTION_BLOCK_Q (the columns of each product),
-// each block walks its keys 0..t1-1 in blocks of ATTENTION_BLOCK_K; key blocks above the causal
-// diagonal are never visited, the one across it is masked (its weights past t set to 0).
+// Blocks, per (b, head): queries in blocks of ATTENTION_BLOCK_Q (the columns of each product).
+// A query block [t0, t1) walks its keys 0..t1-1 in order: the keys before t0, which all of its
+// queries see, in blocks of ATTENTION_BLOCK_K; then the diagonal keys t0..t1-1 in smaller blocks,
+// each against only the queries at or after its first key, with the causal mask inside (weights
+// past t set to 0). Key blocks above the diagonal are never visited.
 //   forward per (query block, key block):   S = K^T Q (scores), online softmax, O += V P
 //   backward, the same walk:                S = K^T Q again, P = exp(S scale - lse) (exact att),
 //     dV += dO P^T;  dP = V^T dO;  dS = P * (dP - D) scale;  dQ += K dS;  dK += Q dS^T
 // where D_t = dout_t . out_t is the softmax backward's sum_t2 att[t,t2] datt[t,t2] (the same
 // number: datt[t,t2] = dout_t . v_t2 and out_t = sum_t2 att[t,t2] v_t2), computed once per query
 // from the cached out instead of from a row of att.
-// Sizes, for hs = 64 (GPT-2's) and the L1 (32-48 KB) and L2 (1-2 MB) caches of one core: a
-// query block (Q, O, 64 x 64 floats: 16 KB each) stays in L1 while a key block (K, V: 64 x 256,
-// 64 KB each) and the block's scores (256 x 64: 64 KB) stream from L2; 64 query columns are
-// enough for Eigen's and gemm_bf16's kernels to run at full width, and 64 x 256 scores amortise
-// the per-query bookkeeping of the online softmax (a max, a rescale) over 256 keys. Only the 64 x 64
-// triangle of the diagonal block is wasted work: 25% at T = 256, 6% at T = 1024.
-// Mixed precision (precision = bf16): the five products take bf16 inputs on gemm_bf16 (gemm_bf16.h):
+// Sizes, for hs = 64 (GPT-2's) and the L1 (32-48 KB) and L2 (1-2 MB) caches of one core: a query
+// block (Q, O: 64 x 64 floats, 16 KB each) stays in L1 while a key block (K, V: 64 x 256, 64 KB
+// each) and its scores (256 x 64, 64 KB) stream through L2. 64 query columns keep the GEMM
+// kernels at full width; 256 keys per block spread the online softmax's per-query bookkeeping
+// (a max, a rescale of o) over many keys. On the diagonal a whole 64 x 64 block would waste half
+// its products on masked entries: forward (2 products per block) takes that, since smaller blocks
+// cost more bookkeeping than they save; backward (5 products) splits it into blocks of 32 keys,
+// wasting a quarter. Measured on Zen 5 against the (T,T) version, one thread, hs = 32-64: forward
+// 0.86x the time at T = 64, 0.93x at 256, 0.6x at 1024; backward 1.15x, 1.03x, 0.97x.
+// Mixed precision (precision = bf16): the block products take bf16 inputs on gemm_bf16 (gemm_bf16.h):
 // q, k, v, dout, P and dS are rounded as they enter a product; sums, softmax and every stored
 // tensor stay fp32.
 #pragma once
 #include "model/bf16.h"  // Precision
 
-// The block sizes above; the key block is a whole number of query blocks, so every key block
-// a query block visits starts at or before its first query (no query sees an all-masked block).
+// The block sizes above.
 constexpr int ATTENTION_BLOCK_Q = 64;   // queries per block
-constexpr int ATTENTION_BLOCK_K = 256;  // keys per block
-static_assert(ATTENTION_BLOCK_K % ATTENTION_BLOCK_Q == 0, "attention.h: key blocks must align with query blocks");
+constexpr int ATTENTION_BLOCK_K = 256;  // keys per block before the diagonal
+constexpr int ATTENTION_BLOCK_DF = 64;  // keys per block on the diagonal, forward
+constexpr int ATTENTION_BLOCK_DB = 32;  // keys per block on the diagonal, backward
 
 // The plain loops, one (b, t, head) at a time, dot products in double: to read first, and the tests'
 // oracle. Backward rebuilds att from q, k and lse and differentiates it, with no block and no D.

@@ -32,7 +32,8 @@ Fixture load() {
 void backward_variant(const std::string& variant, float* dinp, const float* dout, const float* inp, const float* out,
                       const float* lse, int B_, int T_, int C_, int NH_) {
     if (variant == "naive") return attention_backward_naive(dinp, dout, inp, lse, B_, T_, C_, NH_);
-    attention_backward(dinp, dout, inp, out, lse, B_, T_, C_, NH_, variant == "bf16" ? Precision::bf16 : Precision::fp32);
+    attention_backward(dinp, dout, inp, out, lse, B_, T_, C_, NH_,
+                       variant == "bf16" ? Precision::bf16 : Precision::fp32);
 }
 }  // namespace
 
@@ -95,12 +96,13 @@ TEST_CASE("attention/naive against PyTorch") {
 }
 
 TEST_CASE("attention/fast against naive") {
-    // T=1: one query, one key. T=19 with NH=3 heads of hs=5: less than one block, the softmax sums
-    // run 8 lanes plus every remainder. T=BQ: exactly one block, its diagonal masked. BQ+1: a
-    // second query block of one query. BK+BQ+5: the late query blocks walk two key blocks (the
-    // online softmax rescales), the last query block is partial. 2BK+1: three key blocks, the
-    // scores of late queries cross exp_inplace's 256-float chunk. B=2 and NH>1, so a head or
-    // batch offset off by one cannot pass.
+    // T=1: one query, one key. T=19 with NH=3 heads of hs=5: less than one block of any kind, the
+    // softmax sums run 8 lanes plus every remainder. T=BQ: exactly one query block, its diagonal
+    // one masked block forward and several (ATTENTION_BLOCK_DB) backward. BQ+1: a second query
+    // block of one query. BK+BQ+5: the late query blocks walk a full key block, a partial one and
+    // the diagonal (the online softmax rescales), the last query block is partial. 2BK+1: two full
+    // key blocks, then a diagonal of one key. B=2 and NH>1, so a head or batch offset off by one
+    // cannot pass.
     ThreadCount split(3);  // every loop across 3 threads, however small (model/parallel.h)
     const int BQ = ATTENTION_BLOCK_Q, BK = ATTENTION_BLOCK_K;
     struct Shape { int B, T, C, NH; };
@@ -143,7 +145,8 @@ TEST_CASE("attention/the same bits at any thread count") {
             ThreadCount use(threads);
             std::vector<float> out(nc), lse(nl), dinp(n3);
             attention_forward(out.data(), lse.data(), inp.data(), B_, T_, C_, NH_, precision);
-            attention_backward(dinp.data(), dout.data(), inp.data(), out.data(), lse.data(), B_, T_, C_, NH_, precision);
+            attention_backward(dinp.data(), dout.data(), inp.data(), out.data(), lse.data(), B_, T_, C_, NH_,
+                               precision);
             std::vector<float> all = out;
             for (const auto* v : {&lse, &dinp}) all.insert(all.end(), v->begin(), v->end());
             if (first.empty()) first = all;
