@@ -68,6 +68,25 @@ TEST_CASE("attention/backward finite differences") {
     check_gradient_fd("dinp", dinp.data(), inp.data(), BT3C, loss);
 }
 
+TEST_CASE("attention/backward finite differences across blocks") {
+    // T = BQ + 6: two query blocks, a diagonal of several backward blocks, the online softmax
+    // rescaling between key blocks of the second query block. hs = 2 keeps the forwards cheap.
+    // Perturbing one k or v moves up to 2T outputs (not 48 as TOL_FD's estimate assumes): rounding
+    // ~u sqrt(2T) |out dout| / 2h ~ 6e-8 * 12 * 4 / 2e-2 ~ 1.5e-4, still under TOL_FD.
+    const int B_ = 1, T_ = ATTENTION_BLOCK_Q + 6, C_ = 4, NH_ = 2;
+    const size_t n3 = (size_t)B_ * T_ * 3 * C_, nc = (size_t)B_ * T_ * C_, nl = (size_t)B_ * NH_ * T_;
+    std::vector<float> inp = random_floats(n3, 51, 2.0f), out(nc), lse(nl);
+    const std::vector<float> dout = random_floats(nc, 52);
+    auto loss = [&]() {
+        attention_forward(out.data(), lse.data(), inp.data(), B_, T_, C_, NH_);
+        return dot_loss(out.data(), dout.data(), nc);
+    };
+    loss();
+    std::vector<float> dinp(n3);
+    attention_backward(dinp.data(), dout.data(), inp.data(), out.data(), lse.data(), B_, T_, C_, NH_);
+    check_gradient_fd("dinp", dinp.data(), inp.data(), n3, loss);
+}
+
 TEST_CASE("attention/backward accumulates") {
     // the += rule: twice = 2x once, for the plain version and the blocked one in each precision
     Fixture fx = load();
