@@ -136,6 +136,11 @@ static void product_nt_add(float* Z, size_t ldz, Block X, Block Y, Precision pre
     Zm.noalias() += Xm * Ym.transpose();  // (m,k)(k,n) -> (m,n)
 }
 
+// x as a product of this precision reads it: rounded to bf16 under bf16, else itself
+static float as_input(float x, Precision precision) {
+    return precision == Precision::bf16 ? bf16_to_float(bf16_round(x)) : x;
+}
+
 // ----------------------------------------------------------------------------
 // blocked versions: (b, head) pairs across threads, each walking its blocks in order
 
@@ -175,11 +180,24 @@ static void exp_visible(float* p, int nv, int nk) {
     std::fill(p + nv, p + nk, 0.0f);
 }
 
+// S (nk, n - kb.j0) column j - j0 = the scores K^T q_t of query t = t0 + j, unscaled, in place ->
+// att[t, kb's keys] = exp(s scale - lse_t), exactly the forward's weights (0 where masked).
+static void weights_from_lse(float* S, const KeyBlock& kb, int t0, int n, float scale, const float* lse_bh) {
+    for (int j = kb.j0; j < n; j++) {
+        const int nv = visible(kb, t0 + j);
+        Eigen::Map<Eigen::ArrayXf> p(S + (size_t)(j - kb.j0) * BK, nv);  // (nv) the keys query t0+j sees
+        p = p * scale - lse_bh[t0 + j];
+        exp_visible(p.data(), nv, kb.nk);  // masked: weight 0 (and so, in backward, gradient 0)
+    }
+}
+
 void attention_forward(float* out, float* lse, const float* inp, int B, int T, int C, int NH, Precision precision) {
     ProfileScope timer("attention_forward");  // --profile: the time of this call, in its layer's row
     const int hs = C / NH;                    // head size
     const size_t C3 = 3 * (size_t)C;
     const float scale = 1.0f / std::sqrt((float)hs);
+    // bf16 rounds att itself as it enters att @ v, so it must know att: two passes (attention.h)
+    const bool two_pass = precision == Precision::bf16;
     // every (b, head) is independent and owns its slice of out and lse
     #pragma omp parallel if(worth_threads(attention_work(B, T, C, NH)))
     {
@@ -220,19 +238,33 @@ void attention_forward(float* out, float* lse, const float* inp, int B, int T, i
                             l[j] = l[j] * c + sum_double(nv, [&](int i) { return (double)p[i]; });
                             m[j] = m_new;
                             float* o_t = o + (t0 + j) * (size_t)C;  // (hs)
-                            if (c != 1.0f)
+                            if (c != 1.0f && !two_pass)
                                 for (int i = 0; i < hs; i++) o_t[i] *= c;
                         }
                         // y = att @ v, this block's share: o += V P        (hs,nk)(nk,nj) -> (hs,nj)
-                        product_nn_add(o + (t0 + j0) * (size_t)C, C, {v + kb.s0 * C3, hs, kb.nk, C3},
-                                       {S.data(), kb.nk, nj, BK}, precision);
+                        if (!two_pass)
+                            product_nn_add(o + (t0 + j0) * (size_t)C, C, {v + kb.s0 * C3, hs, kb.nk, C3},
+                                           {S.data(), kb.nk, nj, BK}, precision);
                     }
-                    // normalise: out = o / l;  and lse = m + log l, all backward keeps of the softmax
-                    for (int j = 0; j < n; j++) {
-                        const float inv = (float)(1.0 / l[j]);
-                        float* o_t = o + (t0 + j) * (size_t)C;  // (hs)
-                        for (int i = 0; i < hs; i++) o_t[i] *= inv;
-                        lse_bh[t0 + j] = (float)((double)m[j] + std::log(l[j]));
+                    // lse = m + log l, all backward keeps of the softmax
+                    for (int j = 0; j < n; j++) lse_bh[t0 + j] = (float)((double)m[j] + std::log(l[j]));
+                    if (!two_pass) {  // normalise: out = o / l
+                        for (int j = 0; j < n; j++) {
+                            const float inv = (float)(1.0 / l[j]);
+                            float* o_t = o + (t0 + j) * (size_t)C;  // (hs)
+                            for (int i = 0; i < hs; i++) o_t[i] *= inv;
+                        }
+                        continue;
+                    }
+                    // bf16's second pass: the scores again, att = exp(s scale - lse), out += V att
+                    for (KeyBlock kb = key_block(0, t0, t1, BD_FORWARD); kb.s0 < t1;
+                         kb = key_block(kb.s0 + kb.nk, t0, t1, BD_FORWARD)) {
+                        const int j0 = kb.j0, nj = n - j0;
+                        product_tn(S.data(), BK, {k + kb.s0 * C3, hs, kb.nk, C3}, {q + (t0 + j0) * C3, hs, nj, C3},
+                                   precision);  // (nk,hs)(hs,nj) -> (nk,nj)
+                        weights_from_lse(S.data(), kb, t0, n, scale, lse_bh);
+                        product_nn_add(o + (t0 + j0) * (size_t)C, C, {v + kb.s0 * C3, hs, kb.nk, C3},
+                                       {S.data(), kb.nk, nj, BK}, precision);  // (hs,nk)(nk,nj) -> (hs,nj)
                     }
                 }
             }
@@ -266,10 +298,13 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
                 const float* lse_bh = lse + ((size_t)b * NH + h) * T;  // (T)
                 for (int t0 = 0; t0 < T; t0 += BQ) {
                     const int t1 = std::min(T, t0 + BQ), n = t1 - t0;
-                    // D_t = dout_t . out_t = sum_t2 att[t,t2] datt[t,t2]: the softmax backward's row sum
+                    // D_t = dout_t . out_t = sum_t2 att[t,t2] datt[t,t2]: the softmax backward's row sum.
+                    // Under bf16, dout as it enters datt = dout v^T, the product whose row sum this is.
                     for (int j = 0; j < n; j++) {
                         const float* o_t = o + (t0 + j) * (size_t)C, *dO_t = dO + (t0 + j) * (size_t)C;  // (hs)
-                        D[j] = (float)sum_double(hs, [&](int i) { return (double)dO_t[i] * o_t[i]; });
+                        D[j] = (float)sum_double(hs, [&](int i) {
+                            return (double)as_input(dO_t[i], precision) * o_t[i];
+                        });
                     }
                     for (KeyBlock kb = key_block(0, t0, t1, BD_BACKWARD); kb.s0 < t1;
                          kb = key_block(kb.s0 + kb.nk, t0, t1, BD_BACKWARD)) {
@@ -280,12 +315,7 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
                         const Block Pb{P.data(), kb.nk, nj, BK}, dSb{dS.data(), kb.nk, nj, BK};           // (nk,nj)
                         // forward's weights again: P = exp(K^T Q scale - lse)   (nk,hs)(hs,nj) -> (nk,nj)
                         product_tn(P.data(), BK, K, Q, precision);
-                        for (int j = j0; j < n; j++) {
-                            const int nv = visible(kb, t0 + j);
-                            Eigen::Map<Eigen::ArrayXf> p(P.col(j - j0).data(), nv);  // (nv) the keys it sees
-                            p = p * scale - lse_bh[t0 + j];
-                            exp_visible(p.data(), nv, kb.nk);  // masked: weight 0, and so gradient 0
-                        }
+                        weights_from_lse(P.data(), kb, t0, n, scale, lse_bh);
                         // forward: O += V P, so dV += dO P^T and dP = V^T dO    (hs,nj)(nj,nk), (nk,hs)(hs,nj)
                         product_nt_add(dv + kb.s0 * C3, C3, dOb, Pb, precision);
                         product_tn(dS.data(), BK, V, dOb, precision);

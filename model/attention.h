@@ -48,8 +48,11 @@
 // wasting a quarter. Measured on Zen 5 against the (T,T) version, one thread, hs = 32-64: forward
 // 0.86x the time at T = 64, 0.93x at 256, 0.6x at 1024; backward 1.15x, 1.03x, 0.97x.
 // Mixed precision (precision = bf16): the block products take bf16 inputs on gemm_bf16 (gemm_bf16.h):
-// q, k, v, dout, P and dS are rounded as they enter a product; sums, softmax and every stored
-// tensor stay fp32.
+// q, k, v, dout, att and dS are rounded as they enter a product (dout in D too); sums, softmax and
+// every stored tensor stay fp32. subtle: rounding the online softmax's exp(s - m) is not rounding
+// att (bf16(x c) != bf16(x) c), and the reference (dev/reference/gpt2_bf16.py) rounds att; so in
+// bf16 forward walks the keys twice: first m and l (lse), then att = exp(s - lse) as backward
+// rebuilds it, into out += V att. One more product per block, bf16 only.
 #pragma once
 #include "model/bf16.h"  // Precision
 
