@@ -1,7 +1,7 @@
 // attention.cpp: causal multi-head self-attention with an online softmax. See attention.h.
 // The plain versions (first) take one query position at a time and loop over keys and channels.
-// The blocked ones walk each (b, head) in (query block, key block) tiles: five kinds of block
-// product (below, in fp32 on Eigen or in bf16 on gemm_bf16) and, between them, the per-query
+// The blocked ones walk each (b, head) in (query block, key block) tiles: block products of three
+// shapes (below, in fp32 on Eigen or in bf16 on gemm_bf16) and, between them, the per-query
 // softmax bookkeeping in fp32 with vectorised exp and double sums (reduce.h).
 #include "model/attention.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
