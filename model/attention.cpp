@@ -1,59 +1,54 @@
-// attention.cpp: causal multi-head self-attention as per-head GEMMs. See attention.h.
-// Speed: the plain versions (first) take one query position at a time and loop over keys and
-// channels. The fast ones turn each (b, head) into four GEMMs, and since the causal mask zeroes
-// the lower triangle of every (T,T) attention matrix (in our (key t2, query t) view), each product
-// touches only the upper triangle: Eigen's triangularView products skip the masked half. The
-// softmax's exp and sums are vectorised (reduce.h).
+// attention.cpp: causal multi-head self-attention with an online softmax. See attention.h.
+// The plain versions (first) take one query position at a time and loop over keys and channels.
+// The blocked ones walk each (b, head) in (query block, key block) tiles: block products of three
+// shapes (below, in fp32 on Eigen or in bf16 on gemm_bf16) and, between them, the per-query
+// softmax bookkeeping in fp32 with vectorised exp and double sums (reduce.h).
 #include "model/attention.h"
 #include "data/common/profile.h"  // ProfileScope: the per-layer timers of --profile
 #include "model/gemm_bf16.h"  // gemm_bf16: the products of --precision bf16
 #include "model/parallel.h"  // worth_threads, MACS_PER_WORK: short sequences stay on one thread
 #include "model/reduce.h"  // sum_double, exp_inplace: deterministic and vectorised
-#include "model/views.h"   // Mat, ConstMat, StridedMat, ConstStridedMat
+#include "model/views.h"   // StridedMat, ConstStridedMat
 
-#include <algorithm>  // max
-#include <cmath>      // sqrt, exp, INFINITY
+#include <algorithm>  // max, min, fill
+#include <cmath>      // sqrt, exp, log, INFINITY
 #include <cstddef>    // size_t
-#include <vector>     // the plain backward's row of dA
+#include <vector>     // the plain loops' row of att
 
 using Eigen::OuterStride;
-using Eigen::Lower;
-using Eigen::Upper;
 
 // ----------------------------------------------------------------------------
 // plain versions: one (b, t, head) at a time, each dot product in double
 
-void attention_forward_naive(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
+void attention_forward_naive(float* out, float* lse, const float* inp, int B, int T, int C, int NH) {
     const int hs = C / NH;  // head size
     const double scale = 1.0 / std::sqrt((double)hs);
+    std::vector<double> a(T);  // (T) query t's scores, then its weights att[t,:]
     for (int b = 0; b < B; b++) {
         for (int t = 0; t < T; t++) {
             for (int h = 0; h < NH; h++) {
                 // seek to head h's q (part 0), k (1) or v (2) at position t2: inp[b,t2,part*C + h*hs :]
                 auto qkv = [&](int t2, int part) { return inp + ((size_t)b * T + t2) * 3 * C + part * C + h * hs; };
-                const float* q = qkv(t, 0);                            // (hs) q_t
-                float* a = att + (((size_t)b * NH + h) * T + t) * T;  // (T) seek to att[b,h,t,:]
-                // s[t2] = q_t . k_t2 / sqrt(hs) for t2 <= t, and their max (it keeps exp from overflowing)
-                float maxval = -INFINITY;
+                const float* q = qkv(t, 0);  // (hs) q_t
+                // s[t2] = q_t . k_t2 / sqrt(hs) for t2 <= t, and their max m (it keeps exp from overflowing)
+                double m = -INFINITY;
                 for (int t2 = 0; t2 <= t; t2++) {
                     const float* k = qkv(t2, 1);  // (hs) k_t2
                     double s = 0.0;
                     for (int i = 0; i < hs; i++) s += (double)q[i] * k[i];
-                    a[t2] = (float)(s * scale);
-                    maxval = std::max(maxval, a[t2]);
+                    a[t2] = s * scale;
+                    m = std::max(m, a[t2]);
                 }
-                // att = softmax(s) over t2 <= t; the masked future t2 > t gets exactly 0
-                double sum = 0.0;
-                for (int t2 = 0; t2 <= t; t2++) {
-                    a[t2] = std::exp(a[t2] - maxval);
-                    sum += a[t2];
-                }
-                for (int t2 = 0; t2 < T; t2++) a[t2] = t2 <= t ? (float)(a[t2] / sum) : 0.0f;
+                // att = softmax(s) over t2 <= t (the masked future has weight 0: left out of every sum)
+                double l = 0.0;
+                for (int t2 = 0; t2 <= t; t2++) l += std::exp(a[t2] - m);
+                for (int t2 = 0; t2 <= t; t2++) a[t2] = std::exp(a[t2] - m) / l;
+                lse[((size_t)b * NH + h) * T + t] = (float)(m + std::log(l));  // log sum_t2 exp(s[t2])
                 // out_t = sum_t2 att[t2] v_t2
                 float* o = out + ((size_t)b * T + t) * C + h * hs;  // (hs) seek to out[b,t,h*hs:]
                 for (int i = 0; i < hs; i++) {
                     double y = 0.0;
-                    for (int t2 = 0; t2 <= t; t2++) y += (double)a[t2] * qkv(t2, 2)[i];
+                    for (int t2 = 0; t2 <= t; t2++) y += a[t2] * qkv(t2, 2)[i];
                     o[i] = (float)y;
                 }
             }
@@ -61,25 +56,29 @@ void attention_forward_naive(float* out, float* att, const float* inp, int B, in
     }
 }
 
-void attention_backward_naive(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
-                              int B, int T, int C, int NH) {
+void attention_backward_naive(float* dinp, const float* dout, const float* inp, const float* lse, int B, int T, int C,
+                              int NH) {
     const int hs = C / NH;
     const double scale = 1.0 / std::sqrt((double)hs);
-    std::vector<double> da(T);  // (T) this call's gradient of att[b,h,t,:]
+    std::vector<double> a(T), da(T);  // (T) att[t,:] rebuilt from lse, and its gradient
     for (int b = 0; b < B; b++) {
         for (int t = 0; t < T; t++) {
             for (int h = 0; h < NH; h++) {
                 // offset of head h's q (part 0), k (1) or v (2) at position t2, in inp and in dinp
                 auto qkv = [&](int t2, int part) { return ((size_t)b * T + t2) * 3 * C + part * C + h * hs; };
-                const float* a = att + (((size_t)b * NH + h) * T + t) * T;  // (T) att[b,h,t,:]
-                float* datt_t = datt + (((size_t)b * NH + h) * T + t) * T;  // (T) datt[b,h,t,:]
+                const double lse_t = lse[((size_t)b * NH + h) * T + t];
                 const float* dy = dout + ((size_t)b * T + t) * C + h * hs;  // (hs) dout[b,t,h*hs:]
+                // the forward's weights: att[t2] = exp(s[t2] - lse), s[t2] = q_t . k_t2 / sqrt(hs)
+                for (int t2 = 0; t2 <= t; t2++) {
+                    double s = 0.0;
+                    for (int i = 0; i < hs; i++) s += (double)inp[qkv(t, 0) + i] * inp[qkv(t2, 1) + i];
+                    a[t2] = std::exp(s * scale - lse_t);
+                }
                 // forward: out_t = sum_t2 att[t2] v_t2, so datt[t2] = v_t2 . dout_t and dv_t2 += att[t2] dout_t
                 for (int t2 = 0; t2 <= t; t2++) {
                     da[t2] = 0.0;
                     for (int i = 0; i < hs; i++) da[t2] += (double)inp[qkv(t2, 2) + i] * dy[i];
-                    datt_t[t2] += (float)da[t2];
-                    for (int i = 0; i < hs; i++) dinp[qkv(t2, 2) + i] += a[t2] * dy[i];
+                    for (int i = 0; i < hs; i++) dinp[qkv(t2, 2) + i] += (float)(a[t2] * dy[i]);
                 }
                 // forward: att = softmax(s), so ds[t2] = att[t2] (datt[t2] - sum_t3 att[t3] datt[t3])
                 double dot = 0.0;
@@ -98,193 +97,238 @@ void attention_backward_naive(float* dinp, float* datt, const float* dout, const
 }
 
 // ----------------------------------------------------------------------------
-// the softmax of one query and its backward, shared by the fp32 and the bf16 products below
+// the block products. Every operand is a column-major window as in views.h: one column per
+// position (or per query of a block), column j at p + j * ld. q, k, v, dq, dk, dv have ld = 3C
+// inside the (B,T,3C) buffers, out and dout ld = C, the scores' scratch ld = ATTENTION_BLOCK_K.
+// In gemm_bf16's row-major terms the same memory is the transpose, so each product is asked
+// for transposed there: (X^T Y)^T = Y^T X, (X Y)^T = Y^T X^T, (X Y^T)^T = Y X^T.
 
-// a (T): the scores k_t2 . q_t of query t over keys t2, unscaled. Becomes att[t,:] =
-// softmax(scale * scores) over t2 <= t, and exactly 0 for the masked future t2 > t.
-static void causal_softmax(float* a, int t, int T, float scale) {
-    float maxval = -INFINITY;  // subtracting the max keeps exp from overflowing
-    for (int t2 = 0; t2 <= t; t2++) maxval = std::max(maxval, a[t2] * scale);
-    for (int t2 = 0; t2 <= t; t2++) a[t2] = a[t2] * scale - maxval;
-    exp_inplace(a, t + 1);  // reduce.h: a vectorised exp
-    double sum = sum_double(t + 1, [&](int t2) { return (double)a[t2]; });
-    float inv = (float)(1.0 / sum);
-    for (int t2 = 0; t2 <= t; t2++) a[t2] *= inv;
-    for (int t2 = t + 1; t2 < T; t2++) a[t2] = 0.0f;  // masked future: weight exactly 0
+struct Block {
+    const float* p;  // (cols, ld): column j = p[j*ld .. j*ld + rows)
+    int rows, cols;
+    size_t ld;
+};
+
+// Z (X.cols, Y.cols) = X^T Y, with X (k, m) and Y (k, n)
+static void product_tn(float* Z, size_t ldz, Block X, Block Y, Precision precision) {
+    if (precision == Precision::bf16)
+        return gemm_bf16(Y.cols, X.cols, X.rows, {Y.p, nullptr, Y.ld, 1}, {X.p, nullptr, 1, X.ld}, Z, ldz, false);
+    ConstStridedMat Xm(X.p, X.rows, X.cols, OuterStride<>(X.ld)), Ym(Y.p, Y.rows, Y.cols, OuterStride<>(Y.ld));
+    StridedMat Zm(Z, X.cols, Y.cols, OuterStride<>(ldz));
+    Zm.noalias() = Xm.transpose() * Ym;  // (m,k)(k,n) -> (m,n)
 }
 
-// ds (T): d loss/d att[t,:] of this call on entry, added into datt_t (T) where t2 <= t (the masked
-// t2 > t untouched); on exit the gradient of the scores, with the scale folded in. a (T) = att[t,:].
-// forward: A = softmax(S) per query, so dS = A * (dA - sum_t2 A dA)
-static void causal_softmax_backward(float* ds, float* datt_t, const float* a, int t, float scale) {
-    for (int t2 = 0; t2 <= t; t2++) datt_t[t2] += ds[t2];
-    double dot = sum_double(t + 1, [&](int t2) { return (double)a[t2] * ds[t2]; });  // reduce.h
-    for (int t2 = 0; t2 <= t; t2++) ds[t2] = scale * a[t2] * (ds[t2] - (float)dot);
+// Z (X.rows, Y.cols) += X Y, with X (m, k) and Y (k, n)
+static void product_nn_add(float* Z, size_t ldz, Block X, Block Y, Precision precision) {
+    if (precision == Precision::bf16)
+        return gemm_bf16(Y.cols, X.rows, X.cols, {Y.p, nullptr, Y.ld, 1}, {X.p, nullptr, X.ld, 1}, Z, ldz, true);
+    ConstStridedMat Xm(X.p, X.rows, X.cols, OuterStride<>(X.ld)), Ym(Y.p, Y.rows, Y.cols, OuterStride<>(Y.ld));
+    StridedMat Zm(Z, X.rows, Y.cols, OuterStride<>(ldz));
+    Zm.noalias() += Xm * Ym;  // (m,k)(k,n) -> (m,n)
+}
+
+// Z (X.rows, Y.rows) += X Y^T, with X (m, k) and Y (n, k)
+static void product_nt_add(float* Z, size_t ldz, Block X, Block Y, Precision precision) {
+    if (precision == Precision::bf16)
+        return gemm_bf16(Y.rows, X.rows, X.cols, {Y.p, nullptr, 1, Y.ld}, {X.p, nullptr, X.ld, 1}, Z, ldz, true);
+    ConstStridedMat Xm(X.p, X.rows, X.cols, OuterStride<>(X.ld)), Ym(Y.p, Y.rows, Y.cols, OuterStride<>(Y.ld));
+    StridedMat Zm(Z, X.rows, Y.rows, OuterStride<>(ldz));
+    Zm.noalias() += Xm * Ym.transpose();  // (m,k)(k,n) -> (m,n)
+}
+
+// x as a product of this precision reads it: rounded to bf16 under bf16, else itself
+static float as_input(float x, Precision precision) {
+    return precision == Precision::bf16 ? bf16_to_float(bf16_round(x)) : x;
 }
 
 // ----------------------------------------------------------------------------
-// fast versions: four GEMMs per (b, head) on its triangle, (b, head) pairs across threads
+// blocked versions: (b, head) pairs across threads, each walking its blocks in order
+
+static const int BQ = ATTENTION_BLOCK_Q, BK = ATTENTION_BLOCK_K;
+static const int BD_FORWARD = ATTENTION_BLOCK_DF, BD_BACKWARD = ATTENTION_BLOCK_DB;
 
 // A pass's work in parallel.h's units: per (b, head), the T(T+1)/2 entries of the triangle, each
-// two dot products of hs multiply-adds (forward: K^T Q and V A) and one float of the softmax.
+// two dot products of hs multiply-adds (forward: K^T Q and V P) and one float of the softmax.
 [[maybe_unused]] static size_t attention_work(int B, int T, int C, int NH) {  // unused in NO_OMP builds
     const size_t entries = (size_t)B * NH * T * (T + 1) / 2;
     return entries * (2 * (size_t)(C / NH) / MACS_PER_WORK + 1);
 }
 
-static void attention_forward_bf16(float* out, float* att, const float* inp, int B, int T, int C, int NH);
-static void attention_backward_bf16(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
-                                    int B, int T, int C, int NH);
+// One step of the walk of query block [t0, t1) over its keys (attention.h): keys [s0, s0 + nk),
+// against the queries t0 + j0 .. t1 - 1 that see any of them. Before the diagonal (s0 < t0) every
+// query sees every key of a block of up to BK; on the diagonal a block of up to BD keys starting
+// at s0 is seen by the queries t >= s0, each up to its own position (the causal mask); bd is
+// BD_FORWARD or BD_BACKWARD (attention.h says why they differ).
+struct KeyBlock {
+    int s0, nk, j0;
+};
+static KeyBlock key_block(int s0, int t0, int t1, int bd) {
+    if (s0 < t0) return {s0, std::min(BK, t0 - s0), 0};
+    return {s0, std::min(bd, t1 - s0), s0 - t0};
+}
+// How many keys of block kb query t sees: all of them before the diagonal, t2 <= t on it (>= 1)
+static int visible(const KeyBlock& kb, int t) { return std::min(kb.nk, t - kb.s0 + 1); }
 
-void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH, Precision precision) {
+// p (nk): a query's column of a block. p[i] = exp(p[i]) for the nv keys it sees, 0 for the rest.
+// subtle: exp runs over whole 16-float packets (what lies past nv is overwritten after), so every
+// weight comes from exp_inplace's vector formula, none from its scalar tail: faster on the ragged
+// columns of the diagonal, and the same bits for a score whatever its column's length. The
+// scratch has room: nk <= BK, a multiple of 16, rows.
+static_assert(ATTENTION_BLOCK_K % 16 == 0, "attention.cpp: exp_visible rounds columns up to 16 floats");
+static void exp_visible(float* p, int nv, int nk) {
+    exp_inplace(p, (nv + 15) / 16 * 16);
+    std::fill(p + nv, p + nk, 0.0f);
+}
+
+// S (nk, n - kb.j0) column j - j0 = the scores K^T q_t of query t = t0 + j, unscaled, in place ->
+// att[t, kb's keys] = exp(s scale - lse_t), exactly the forward's weights (0 where masked).
+static void weights_from_lse(float* S, const KeyBlock& kb, int t0, int n, float scale, const float* lse_bh) {
+    for (int j = kb.j0; j < n; j++) {
+        const int nv = visible(kb, t0 + j);
+        Eigen::Map<Eigen::ArrayXf> p(S + (size_t)(j - kb.j0) * BK, nv);  // (nv) the keys query t0+j sees
+        p = p * scale - lse_bh[t0 + j];
+        exp_visible(p.data(), nv, kb.nk);  // masked: weight 0 (and so, in backward, gradient 0)
+    }
+}
+
+void attention_forward(float* out, float* lse, const float* inp, int B, int T, int C, int NH, Precision precision) {
     ProfileScope timer("attention_forward");  // --profile: the time of this call, in its layer's row
-    if (precision == Precision::bf16) return attention_forward_bf16(out, att, inp, B, T, C, NH);
-    const int hs = C / NH;  // head size
+    const int hs = C / NH;                    // head size
+    const size_t C3 = 3 * (size_t)C;
     const float scale = 1.0f / std::sqrt((float)hs);
-    // every (b, head) is independent and owns its slice of out and att
-    #pragma omp parallel for collapse(2) if(worth_threads(attention_work(B, T, C, NH)))
-    for (int b = 0; b < B; b++) {
-        for (int h = 0; h < NH; h++) {
-            const float* qkv_b = inp + (size_t)b * T * 3 * C;  // seek to inp[b,0,:]
-            ConstStridedMat Q(qkv_b + h * hs, hs, T, OuterStride<>(3 * C));          // (hs,T): column t = q_t
-            ConstStridedMat K(qkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));      // (hs,T): column t = k_t
-            ConstStridedMat V(qkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));  // (hs,T): column t = v_t
-            Mat A(att + ((size_t)b * NH + h) * T * T, T, T);  // (T,T): column t = att[b,h,t,:] over keys t2
-            StridedMat O(out + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
-
-            // att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1))), only where t2 <= t
-            A.triangularView<Upper>() = K.transpose() * Q;  // (T,hs)(hs,T) -> (T,T): A(t2,t) = k_t2 . q_t
-            // att = att.masked_fill(self.bias[:,:,:T,:T] == 0, float('-inf')); att = F.softmax(att, dim=-1)
-            for (int t = 0; t < T; t++) causal_softmax(A.col(t).data(), t, T, scale);
-            // y = att @ v
-            O.noalias() = V * A.triangularView<Upper>();  // (hs,T)(T,T) -> (hs,T): out_t = sum_t2<=t A(t2,t) v_t2
+    // bf16 rounds att itself as it enters att @ v, so it must know att: two passes (attention.h)
+    const bool two_pass = precision == Precision::bf16;
+    // every (b, head) is independent and owns its slice of out and lse
+    #pragma omp parallel if(worth_threads(attention_work(B, T, C, NH)))
+    {
+        // this thread's scratch: one block's scores, then weights, column j = query t0 + j0 + j
+        // over the block's keys; and the running max m and sum l of each query of the query block
+        Eigen::MatrixXf S = Eigen::MatrixXf::Zero(BK, BQ);  // zeros: exp_visible reads whole packets
+        float m[BQ];
+        double l[BQ];
+        #pragma omp for collapse(2)
+        for (int b = 0; b < B; b++) {
+            for (int h = 0; h < NH; h++) {
+                const float* q = inp + (size_t)b * T * C3 + h * hs;  // (hs,T) column stride 3C: q_t = column t
+                const float* k = q + C, *v = q + 2 * C;               // (hs,T) each, column stride 3C
+                float* o = out + (size_t)b * T * C + h * hs;          // (hs,T) column stride C
+                float* lse_bh = lse + ((size_t)b * NH + h) * T;       // (T)
+                for (int t0 = 0; t0 < T; t0 += BQ) {
+                    const int t1 = std::min(T, t0 + BQ), n = t1 - t0;  // queries t0 .. t1-1
+                    // out accumulates o (attention.h) in place, from 0, max -inf, sum 0
+                    for (int t = t0; t < t1; t++) std::fill_n(o + t * (size_t)C, hs, 0.0f);
+                    std::fill(m, m + n, -INFINITY);
+                    std::fill(l, l + n, 0.0);
+                    for (KeyBlock kb = key_block(0, t0, t1, BD_FORWARD); kb.s0 < t1;
+                         kb = key_block(kb.s0 + kb.nk, t0, t1, BD_FORWARD)) {
+                        const int j0 = kb.j0, nj = n - j0;  // the queries t0+j0 .. t1-1 that see these keys
+                        // att = q @ k.transpose(-2, -1), for this block     (nk,hs)(hs,nj) -> (nk,nj)
+                        product_tn(S.data(), BK, {k + kb.s0 * C3, hs, kb.nk, C3}, {q + (t0 + j0) * C3, hs, nj, C3},
+                                   precision);
+                        for (int j = j0; j < n; j++) {
+                            // one query's column: scaled scores, the new max m', weights exp(s - m')
+                            const int nv = visible(kb, t0 + j);
+                            Eigen::Map<Eigen::ArrayXf> p(S.col(j - j0).data(), nv);  // (nv) the keys it sees
+                            p *= scale;
+                            const float m_new = std::max(m[j], p.maxCoeff());
+                            p -= m_new;
+                            exp_visible(p.data(), nv, kb.nk);  // and the masked future: weight exactly 0
+                            // what came before was relative to the old max: rescale it by exp(m - m')
+                            const float c = std::exp(m[j] - m_new);  // 0 on the first block (m = -inf)
+                            l[j] = l[j] * c + sum_double(nv, [&](int i) { return (double)p[i]; });
+                            m[j] = m_new;
+                            float* o_t = o + (t0 + j) * (size_t)C;  // (hs)
+                            if (c != 1.0f && !two_pass)
+                                for (int i = 0; i < hs; i++) o_t[i] *= c;
+                        }
+                        // y = att @ v, this block's share: o += V P        (hs,nk)(nk,nj) -> (hs,nj)
+                        if (!two_pass)
+                            product_nn_add(o + (t0 + j0) * (size_t)C, C, {v + kb.s0 * C3, hs, kb.nk, C3},
+                                           {S.data(), kb.nk, nj, BK}, precision);
+                    }
+                    // lse = m + log l, all backward keeps of the softmax
+                    for (int j = 0; j < n; j++) lse_bh[t0 + j] = (float)((double)m[j] + std::log(l[j]));
+                    if (!two_pass) {  // normalise: out = o / l
+                        for (int j = 0; j < n; j++) {
+                            const float inv = (float)(1.0 / l[j]);
+                            float* o_t = o + (t0 + j) * (size_t)C;  // (hs)
+                            for (int i = 0; i < hs; i++) o_t[i] *= inv;
+                        }
+                        continue;
+                    }
+                    // bf16's second pass: the scores again, att = exp(s scale - lse), out += V att
+                    for (KeyBlock kb = key_block(0, t0, t1, BD_FORWARD); kb.s0 < t1;
+                         kb = key_block(kb.s0 + kb.nk, t0, t1, BD_FORWARD)) {
+                        const int j0 = kb.j0, nj = n - j0;
+                        product_tn(S.data(), BK, {k + kb.s0 * C3, hs, kb.nk, C3}, {q + (t0 + j0) * C3, hs, nj, C3},
+                                   precision);  // (nk,hs)(hs,nj) -> (nk,nj)
+                        weights_from_lse(S.data(), kb, t0, n, scale, lse_bh);
+                        product_nn_add(o + (t0 + j0) * (size_t)C, C, {v + kb.s0 * C3, hs, kb.nk, C3},
+                                       {S.data(), kb.nk, nj, BK}, precision);  // (hs,nk)(nk,nj) -> (hs,nj)
+                    }
+                }
+            }
         }
     }
 }
 
-void attention_backward(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
-                        int B, int T, int C, int NH, Precision precision) {
+void attention_backward(float* dinp, const float* dout, const float* inp, const float* out, const float* lse, int B,
+                        int T, int C, int NH, Precision precision) {
     ProfileScope timer("attention_backward");  // --profile: the time of this call, in its layer's row
-    if (precision == Precision::bf16) return attention_backward_bf16(dinp, datt, dout, inp, att, B, T, C, NH);
     const int hs = C / NH;
+    const size_t C3 = 3 * (size_t)C;
     const float scale = 1.0f / std::sqrt((float)hs);
     // one parallel region, so that each thread allocates its scratch once, then shares the
-    // (b, head) loop; each (b, head) owns its q,k,v columns of dinp and its (T,T) block of datt
-    #pragma omp parallel if(worth_threads(2 * attention_work(B, T, C, NH)))  // 4 GEMMs: twice forward's
+    // (b, head) loop; each (b, head) owns its q,k,v columns of dinp
+    #pragma omp parallel if(worth_threads(2 * attention_work(B, T, C, NH)))  // 5 products: ~twice forward's
     {
-        // this thread's (T,T) scratch: one head's dA of this call, then its dS. subtle: dS cannot
-        // overwrite dA inside datt, since datt is only added into (the += rule). Only its upper
-        // triangle is ever written; the masked lower one stays the 0 it starts as.
-        Eigen::MatrixXf dS = Eigen::MatrixXf::Zero(T, T);
+        // this thread's scratch, column j = query t0 + j0 + j over the block's keys: the weights P,
+        // the gradient of the weights dP then of the scores dS; and D of each query of the query block
+        Eigen::MatrixXf P = Eigen::MatrixXf::Zero(BK, BQ), dS(BK, BQ);  // zeros: as forward's S
+        float D[BQ];
         #pragma omp for collapse(2)
         for (int b = 0; b < B; b++) {
             for (int h = 0; h < NH; h++) {
-                const float* qkv_b = inp + (size_t)b * T * 3 * C;  // seek to inp[b,0,:]
-                float* dqkv_b = dinp + (size_t)b * T * 3 * C;      // seek to dinp[b,0,:]
-                ConstStridedMat Q(qkv_b + h * hs, hs, T, OuterStride<>(3 * C));          // (hs,T)
-                ConstStridedMat K(qkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));      // (hs,T)
-                ConstStridedMat V(qkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));  // (hs,T)
-                StridedMat dQ(dqkv_b + h * hs, hs, T, OuterStride<>(3 * C));             // (hs,T)
-                StridedMat dK(dqkv_b + C + h * hs, hs, T, OuterStride<>(3 * C));         // (hs,T)
-                StridedMat dV(dqkv_b + 2 * C + h * hs, hs, T, OuterStride<>(3 * C));     // (hs,T)
-                ConstMat A(att + ((size_t)b * NH + h) * T * T, T, T);                  // (T,T)
-                Mat dA(datt + ((size_t)b * NH + h) * T * T, T, T);                     // (T,T) +=
-                ConstStridedMat dO(dout + (size_t)b * T * C + h * hs, hs, T, OuterStride<>(C));  // (hs,T)
-
-                // forward: O = V A, so dA = V^T dO and dV += dO A^T (upper triangles only: A is 0 below)
-                dS.triangularView<Upper>() = V.transpose() * dO;                // (T,hs)(hs,T) -> (T,T)
-                dV.noalias() += dO * A.transpose().triangularView<Lower>();     // (hs,T)(T,T) -> (hs,T)
-                // forward: A = softmax(S) per column, so dS = A * (dA - sum_t2 A dA); scale folded in.
-                // dS overwrites dA in the scratch, after dA is added into datt.
-                for (int t = 0; t < T; t++) causal_softmax_backward(dS.col(t).data(), dA.col(t).data(), A.col(t).data(), t, scale);
-                // forward: S(t2,t) = scale k_t2 . q_t, so dQ += K dS and dK += Q dS^T (scale is in dS)
-                dQ.noalias() += K * dS.triangularView<Upper>();              // (hs,T)(T,T) -> (hs,T)
-                dK.noalias() += Q * dS.transpose().triangularView<Lower>();  // (hs,T)(T,T) -> (hs,T)
-            }
-        }
-    }
-}
-
-// ----------------------------------------------------------------------------
-// mixed precision: the same steps with the products on gemm_bf16 (q, k, v, att, dout and dS rounded
-// to bf16, sums and results fp32; the softmax and its backward in fp32, shared with the above).
-// gemm_bf16 knows no triangles, so each product goes in blocks of TB queries (or keys) and leaves out
-// the blocks the mask zeroes: queries t0..t1-1 need keys 0..t1-1 only. What a block computes beyond
-// the diagonal is overwritten (att: the softmax's zeros) or cleared (dS) before it is used.
-// In gemm_bf16's row-major terms (gemm_bf16.h): a head's q, k, v are (T,hs) with row stride 3C, out and
-// dout (T,hs) with row stride C, att[b,h] and the scratch dS (T,T) with row t = query t.
-
-static const int TB = 32;  // queries (or keys) per block
-
-void attention_forward_bf16(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
-    const int hs = C / NH;
-    const size_t C3 = 3 * (size_t)C;
-    const float scale = 1.0f / std::sqrt((float)hs);
-    #pragma omp parallel for collapse(2) if(worth_threads(attention_work(B, T, C, NH)))
-    for (int b = 0; b < B; b++) {
-        for (int h = 0; h < NH; h++) {
-            const float* q = inp + (size_t)b * T * C3 + h * hs;  // (T,hs) row stride 3C: q of head h
-            const float* k = q + C, *v = q + 2 * C;               // (T,hs) each, row stride 3C
-            float* a = att + ((size_t)b * NH + h) * T * T;        // (T,T): row t = att[b,h,t,:]
-            float* o = out + (size_t)b * T * C + h * hs;          // (T,hs) row stride C
-            for (int t0 = 0; t0 < T; t0 += TB) {
-                const int t1 = std::min(T, t0 + TB);
-                // scores: a[t, t2] = q_t . k_t2 for t in [t0,t1), t2 < t1      (n,hs)(hs,t1) -> (n,t1)
-                gemm_bf16(t1 - t0, t1, hs, {q + t0 * C3, nullptr, C3, 1}, {k, nullptr, 1, C3}, a + (size_t)t0 * T,
-                          T, false);
-            }
-            for (int t = 0; t < T; t++) causal_softmax(a + (size_t)t * T, t, T, scale);
-            for (int t0 = 0; t0 < T; t0 += TB) {
-                const int t1 = std::min(T, t0 + TB);
-                // y = att @ v: out_t = sum_{t2 < t1} att[t,t2] v_t2 (att is 0 beyond t)  (n,t1)(t1,hs) -> (n,hs)
-                gemm_bf16(t1 - t0, hs, t1, {a + (size_t)t0 * T, nullptr, (size_t)T, 1}, {v, nullptr, C3, 1},
-                          o + (size_t)t0 * C, C, false);
-            }
-        }
-    }
-}
-
-void attention_backward_bf16(float* dinp, float* datt, const float* dout, const float* inp, const float* att,
-                             int B, int T, int C, int NH) {
-    const int hs = C / NH;
-    const size_t C3 = 3 * (size_t)C;
-    const float scale = 1.0f / std::sqrt((float)hs);
-    #pragma omp parallel if(worth_threads(2 * attention_work(B, T, C, NH)))
-    {
-        std::vector<float> scratch((size_t)T * T, 0.0f);  // this thread's dA, then dS: row t = query t
-        float* ds = scratch.data();
-        #pragma omp for collapse(2)
-        for (int b = 0; b < B; b++) {
-            for (int h = 0; h < NH; h++) {
-                const float* q = inp + (size_t)b * T * C3 + h * hs;  // (T,hs) row stride 3C
+                const float* q = inp + (size_t)b * T * C3 + h * hs;  // (hs,T) column stride 3C
                 const float* k = q + C, *v = q + 2 * C;
-                float* dq = dinp + (size_t)b * T * C3 + h * hs;      // (T,hs) row stride 3C, +=
+                float* dq = dinp + (size_t)b * T * C3 + h * hs;      // (hs,T) column stride 3C, +=
                 float* dk = dq + C, *dv = dq + 2 * C;
-                const float* a = att + ((size_t)b * NH + h) * T * T;  // (T,T) row t = att[b,h,t,:]
-                float* da = datt + ((size_t)b * NH + h) * T * T;      // (T,T) +=
-                const float* dO = dout + (size_t)b * T * C + h * hs;  // (T,hs) row stride C
-                for (int t0 = 0; t0 < T; t0 += TB) {
-                    const int t1 = std::min(T, t0 + TB);
-                    // forward: out = att v, so dA[t, t2] = dout_t . v_t2            (n,hs)(hs,t1) -> (n,t1)
-                    gemm_bf16(t1 - t0, t1, hs, {dO + t0 * (size_t)C, nullptr, (size_t)C, 1}, {v, nullptr, 1, C3},
-                              ds + (size_t)t0 * T, T, false);
-                    // and dv_t2 += sum_{t >= t2} att[t,t2] dout_t, keys t2 in [t0,t1)   (n,T-t0)(T-t0,hs) -> (n,hs)
-                    gemm_bf16(t1 - t0, hs, T - t0, {a + (size_t)t0 * T + t0, nullptr, 1, (size_t)T},
-                              {dO + t0 * (size_t)C, nullptr, (size_t)C, 1}, dv + t0 * C3, C3, true);
-                }
-                for (int t = 0; t < T; t++) {
-                    float* ds_t = ds + (size_t)t * T;
-                    causal_softmax_backward(ds_t, da + (size_t)t * T, a + (size_t)t * T, t, scale);
-                    for (int t2 = t + 1; t2 < T; t2++) ds_t[t2] = 0.0f;  // the block's overshoot: masked, 0
-                }
-                for (int t0 = 0; t0 < T; t0 += TB) {
-                    const int t1 = std::min(T, t0 + TB);
-                    // forward: s[t,t2] = scale q_t . k_t2, so dq_t += sum_t2 dS[t,t2] k_t2   (n,t1)(t1,hs) -> (n,hs)
-                    gemm_bf16(t1 - t0, hs, t1, {ds + (size_t)t0 * T, nullptr, (size_t)T, 1}, {k, nullptr, C3, 1},
-                              dq + t0 * C3, C3, true);
-                    // and dk_t2 += sum_{t >= t2} dS[t,t2] q_t, keys t2 in [t0,t1)       (n,T-t0)(T-t0,hs) -> (n,hs)
-                    gemm_bf16(t1 - t0, hs, T - t0, {ds + (size_t)t0 * T + t0, nullptr, 1, (size_t)T},
-                              {q + t0 * C3, nullptr, C3, 1}, dk + t0 * C3, C3, true);
+                const float* o = out + (size_t)b * T * C + h * hs;    // (hs,T) column stride C
+                const float* dO = dout + (size_t)b * T * C + h * hs;  // (hs,T) column stride C
+                const float* lse_bh = lse + ((size_t)b * NH + h) * T;  // (T)
+                for (int t0 = 0; t0 < T; t0 += BQ) {
+                    const int t1 = std::min(T, t0 + BQ), n = t1 - t0;
+                    // D_t = dout_t . out_t = sum_t2 att[t,t2] datt[t,t2]: the softmax backward's row sum.
+                    // Under bf16, dout as it enters datt = dout v^T, the product whose row sum this is.
+                    for (int j = 0; j < n; j++) {
+                        const float* o_t = o + (t0 + j) * (size_t)C, *dO_t = dO + (t0 + j) * (size_t)C;  // (hs)
+                        D[j] = (float)sum_double(hs, [&](int i) {
+                            return (double)as_input(dO_t[i], precision) * o_t[i];
+                        });
+                    }
+                    for (KeyBlock kb = key_block(0, t0, t1, BD_BACKWARD); kb.s0 < t1;
+                         kb = key_block(kb.s0 + kb.nk, t0, t1, BD_BACKWARD)) {
+                        const int j0 = kb.j0, nj = n - j0;
+                        const Block K{k + kb.s0 * C3, hs, kb.nk, C3}, V{v + kb.s0 * C3, hs, kb.nk, C3};  // (hs,nk)
+                        const Block Q{q + (t0 + j0) * C3, hs, nj, C3};                                    // (hs,nj)
+                        const Block dOb{dO + (t0 + j0) * (size_t)C, hs, nj, (size_t)C};                   // (hs,nj)
+                        const Block Pb{P.data(), kb.nk, nj, BK}, dSb{dS.data(), kb.nk, nj, BK};           // (nk,nj)
+                        // forward's weights again: P = exp(K^T Q scale - lse)   (nk,hs)(hs,nj) -> (nk,nj)
+                        product_tn(P.data(), BK, K, Q, precision);
+                        weights_from_lse(P.data(), kb, t0, n, scale, lse_bh);
+                        // forward: O += V P, so dV += dO P^T and dP = V^T dO    (hs,nj)(nj,nk), (nk,hs)(hs,nj)
+                        product_nt_add(dv + kb.s0 * C3, C3, dOb, Pb, precision);
+                        product_tn(dS.data(), BK, V, dOb, precision);
+                        // forward: P = softmax(S scale) per query, so dS = P * (dP - D) * scale
+                        for (int j = j0; j < n; j++) {
+                            const float* p = P.col(j - j0).data();  // (nk)
+                            float* ds = dS.col(j - j0).data();      // (nk)
+                            for (int i = 0; i < kb.nk; i++) ds[i] = scale * p[i] * (ds[i] - D[j]);
+                        }
+                        // forward: S = K^T Q, so dQ += K dS and dK += Q dS^T     (hs,nk)(nk,nj), (hs,nj)(nj,nk)
+                        product_nn_add(dq + (t0 + j0) * C3, C3, K, dSb, precision);
+                        product_nt_add(dk + kb.s0 * C3, C3, Q, dSb, precision);
+                    }
                 }
             }
         }

@@ -41,7 +41,7 @@ static LayerParams layer_params(const ParameterTensors& p, int C, int l) {
 }
 
 struct LayerActs {
-    float *ln1, *ln1_mean, *ln1_rstd, *qkv, *atty, *att, *attproj, *residual2, *ln2, *ln2_mean, *ln2_rstd, *fch,
+    float *ln1, *ln1_mean, *ln1_rstd, *qkv, *atty, *att_lse, *attproj, *residual2, *ln2, *ln2_mean, *ln2_rstd, *fch,
         *fch_gelu, *fcproj, *residual3;
 };
 
@@ -50,7 +50,7 @@ struct LayerActs {
 static LayerActs layer_acts(const ActivationTensors& a, const GPT2Config& c, int B, int T, int l) {
     const size_t BT = (size_t)B * T, C = c.channels, NH = c.num_heads;
     return {layer_view(a.ln1, l, BT * C),       layer_view(a.ln1_mean, l, BT),  layer_view(a.ln1_rstd, l, BT),
-            layer_view(a.qkv, l, BT * 3 * C),   layer_view(a.atty, l, BT * C),  layer_view(a.att, l, BT * NH * T),
+            layer_view(a.qkv, l, BT * 3 * C),   layer_view(a.atty, l, BT * C),  layer_view(a.att_lse, l, BT * NH),
             layer_view(a.attproj, l, BT * C),   layer_view(a.residual2, l, BT * C),
             layer_view(a.ln2, l, BT * C),       layer_view(a.ln2_mean, l, BT),  layer_view(a.ln2_rstd, l, BT),
             layer_view(a.fch, l, BT * 4 * C),   layer_view(a.fch_gelu, l, BT * 4 * C),
@@ -328,7 +328,7 @@ static void blocks_forward(GPT2& model, int B, int T, int first, int last, bool 
         // x = x + self.attn(self.ln_1(x))
         layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, residual, lp.ln1w, lp.ln1b, B, T, C);
         matmul_forward(la.qkv, la.ln1, lp.qkvw, lp.qkvb, B, T, C, 3 * C, weight_bf16(model, lp.qkvw));            // (B,T,3C)
-        attention_forward(la.atty, la.att, la.qkv, B, T, C, NH, model.precision);                      // (B,T,C)
+        attention_forward(la.atty, la.att_lse, la.qkv, B, T, C, NH, model.precision);                  // (B,T,C)
         matmul_forward(la.attproj, la.atty, lp.attprojw, lp.attprojb, B, T, C, C, weight_bf16(model, lp.attprojw));    // (B,T,C)
         dropout_forward(la.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
         residual_forward(la.residual2, residual, la.attproj, BTC);
@@ -431,7 +431,7 @@ void gpt2_backward(GPT2& model) {
         dropout_backward(ga.attproj, p_drop, dropout_site_seed(model, 1 + 2 * l), BTC);
         matmul_backward(ga.atty, gp.attprojw, gp.attprojb, ga.attproj, la.atty, lp.attprojw, B, T, C, C,
                         weight_bf16(model, lp.attprojw));
-        attention_backward(ga.qkv, ga.att, ga.atty, la.qkv, la.att, B, T, C, NH, model.precision);
+        attention_backward(ga.qkv, ga.atty, la.qkv, la.atty, la.att_lse, B, T, C, NH, model.precision);
         matmul_backward(ga.ln1, gp.qkvw, gp.qkvb, ga.qkv, la.ln1, lp.qkvw, B, T, C, 3 * C, weight_bf16(model, lp.qkvw));
         layernorm_backward(dinp_block, gp.ln1w, gp.ln1b, ga.ln1, residual, lp.ln1w, la.ln1_mean, la.ln1_rstd, B, T, C);
         std::swap(dout_block, dinp_block);  // this block's input is the next one down's output

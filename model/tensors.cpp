@@ -36,7 +36,7 @@ std::vector<ActivationInfo> activation_table(const GPT2Config& c, int B_, int T_
         {"ln1_rstd", &ActivationTensors::ln1_rstd, L * B * T, true},
         {"qkv", &ActivationTensors::qkv, L * B * T * 3 * C, true},
         {"atty", &ActivationTensors::atty, L * B * T * C, true},
-        {"att", &ActivationTensors::att, L * B * NH * T * T, true},
+        {"att_lse", &ActivationTensors::att_lse, L * B * NH * T, true},
         {"attproj", &ActivationTensors::attproj, L * B * T * C, true},
         {"residual2", &ActivationTensors::residual2, L * B * T * C, true},
         {"ln2", &ActivationTensors::ln2, L * B * T * C, true},

@@ -37,7 +37,7 @@ struct ActivationTensors {
     float* ln1_rstd;   // (L,B,T)
     float* qkv;        // (L,B,T,3C)
     float* atty;       // (L,B,T,C)   attention output, before its projection
-    float* att;        // (L,B,NH,T,T) softmax weights
+    float* att_lse;    // (L,B,NH,T)  log-sum-exp of each query's attention scores (attention.h)
     float* attproj;    // (L,B,T,C)
     float* residual2;  // (L,B,T,C)
     float* ln2;        // (L,B,T,C)
