@@ -63,12 +63,13 @@ inline std::string shared_dir() {
     return env ? std::string(env) : std::string("../shared");
 }
 
-// The message of the Error that f() throws, or "" if it throws none.
-template <class F>
+// The message of the Error (or of the exception type E given, e.g. UsageError) that f() throws,
+// or "" if it throws none.
+template <class E = Error, class F>
 std::string error_of(F f) {
     try {
         f();
-    } catch (const Error& e) {
+    } catch (const E& e) {
         return e.what();
     }
     return "";

@@ -25,17 +25,6 @@
 
 namespace {
 constexpr double PI = 3.14159265358979323846;
-
-// The message of the UsageError f() throws ("" if none).
-template <class F>
-std::string usage_error_of(F f) {
-    try {
-        f();
-    } catch (const UsageError& e) {
-        return e.what();
-    }
-    return "";
-}
 }  // namespace
 
 // ----------------------------------------------------------------------------
@@ -51,12 +40,12 @@ TEST_CASE("time_budget/parse_duration reads h, m, s in order, or bare seconds") 
     for (const char* bad : {"", "s", "m5", "5x", "5M", "5m5m", "5s5m", "1m1h", "1h30", "-5", "+5", "5 m", " 5m", "5m ",
                             "1e3", "5.", ".5", "5.m", "inf", "nan", "0x10"}) {
         CAPTURE(bad);
-        std::string msg = usage_error_of([&] { parse_duration("--time-budget", bad); });
+        std::string msg = error_of<UsageError>([&] { parse_duration("--time-budget", bad); });
         CHECK(msg == std::string("--time-budget ") + bad + ": not a duration (e.g. 300, 300s, 5m, 1h30m, 1.5h)");
     }
     for (const char* out : {"0", "0s", "0h0m", "0.0", "10000h1s", "99999999999999999999"}) {
         CAPTURE(out);
-        std::string msg = usage_error_of([&] { parse_duration("--schedule-time", out); });
+        std::string msg = error_of<UsageError>([&] { parse_duration("--schedule-time", out); });
         CHECK(msg == std::string("--schedule-time ") + out + ": out of range (more than 0, at most 10000h)");
     }
 }
@@ -150,7 +139,7 @@ TEST_CASE("time_budget/a resumed clock goes on from its state") {
     budget_clock_start(spent);
     CHECK(budget_clock_spent(spent, 50, 3));
     CHECK(budget_clock_left(spent) == 0.0);
-    CHECK(usage_error_of([&] { budget_check_left("out/run", spent); }) ==
+    CHECK(error_of<UsageError>([&] { budget_check_left("out/run", spent); }) ==
           "out/run has spent its 2m00s time budget (2m01s on its clock): nothing to train; to go on: ./train -y 1 -o "
           "out/run --time-budget 4m00s (the total time; the time past the first budget runs at its final lr)");
     // --schedule-time: the decay ends before the budget
