@@ -109,18 +109,29 @@ struct Parser {
         }
         return js.substr(start, i - start);
     }
+    // the comma-separated items of an object or array, after its opening bracket, through `close`
+    template <class Item>
+    void items(char close, Item item) {
+        skip_ws();
+        if (eat(close)) return;
+        while (true) {
+            item();
+            skip_ws();
+            if (eat(',')) continue;
+            if (eat(close)) return;
+            throw fail(close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+    }
     Json value(int depth) {
         if (depth > MAX_DEPTH) throw fail("nested too deeply");
         skip_ws();
         if (i >= js.size()) throw fail("expected a value, found the end");
         Json v;
         char c = js[i];
-        if (c == '{') {
+        if (c == '{') {  // { "key": value, ... }
             i++;
             v.kind = Json::Object;
-            skip_ws();
-            if (eat('}')) return v;
-            while (true) {
+            items('}', [&] {
                 skip_ws();
                 if (!eat('"')) throw fail("expected a string key");
                 std::string key = string_body();
@@ -128,24 +139,14 @@ struct Parser {
                 skip_ws();
                 if (!eat(':')) throw fail("expected ':'");
                 v.members.emplace_back(std::move(key), value(depth + 1));
-                skip_ws();
-                if (eat(',')) continue;
-                if (eat('}')) return v;
-                throw fail("expected ',' or '}'");
-            }
+            });
+            return v;
         }
-        if (c == '[') {
+        if (c == '[') {  // [ value, ... ]
             i++;
             v.kind = Json::Array;
-            skip_ws();
-            if (eat(']')) return v;
-            while (true) {
-                v.items.push_back(value(depth + 1));
-                skip_ws();
-                if (eat(',')) continue;
-                if (eat(']')) return v;
-                throw fail("expected ',' or ']'");
-            }
+            items(']', [&] { v.items.push_back(value(depth + 1)); });
+            return v;
         }
         if (c == '"') { i++; v.kind = Json::String; v.text = string_body(); return v; }
         if (c == '-' || (c >= '0' && c <= '9')) { v.kind = Json::Number; v.text = number(); return v; }

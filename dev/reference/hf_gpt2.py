@@ -267,7 +267,7 @@ def fixtures():
             logits = m(inputs)
         key = {"model.safetensors": "logits_f32", "model_f16.safetensors": "logits_f16", "model_bf16.safetensors": "logits_bf16"}[fname]
         out[key] = logits
-        print("%s: %d bytes, logits[0,0,:3] %s" % (path, os.path.getsize(path), logits[0, 0, :3].tolist()))
+        print("%s: %d bytes, logits[0,0,:3] %s" % (os.path.relpath(path, ROOT), os.path.getsize(path), logits[0, 0, :3].tolist()))
     out["params"] = llmc_params(model, (cfg["vocab_size"] + 127) // 128 * 128)
     write_fixture(os.path.join(ROOT, "test", "fixtures", "hf_gpt2.bin"), out)
     print("test/fixtures/hf_gpt2.bin: inputs, logits_f32/f16/bf16, params (%d floats)" % out["params"].numel())

@@ -34,9 +34,9 @@ Command export_command() {
     auto o = std::make_shared<ExportOptions>();  // lives as long as the command: flags point into it
     Command cmd{"export", "usage: ./train export --hf DIR -e CHECKPOINT [flags]   write Hugging Face's model.safetensors + config.json\n"};
     cmd.flags = {
-        flag("-e", "--model", &o->model, "the checkpoint to export (llm.c's .bin, or a Hugging Face directory)"),
         flag(nullptr, "--hf", &o->hf_dir, "the directory to write (made if missing; its files are replaced)"),
-        flag(nullptr, "--tokenizer", &o->tokenizer, "byte, gpt2, or a vocabulary file (none: the run's, beside -e; else gpt2 for V=50257, else byte)"),
+        flag("-e", "--model", &o->model, "the checkpoint to export (llm.c's .bin, or a Hugging Face directory)"),
+        flag(nullptr, "--tokenizer", &o->tokenizer, "the tokenizer to write as vocab.json + merges.txt (none: as ./train sample picks it; written when GPT-2's files can hold it)"),
     };
     cmd.run = [o] {
         if (o->model.empty()) throw UsageError("-e CHECKPOINT is required (see ./train export --help)");

@@ -77,7 +77,9 @@ TEST_CASE("hf_checkpoint/export holds the reference's bytes under the reference'
     hf_save(dir + "/hf", model.config, model.params_memory.data(), -1);
     SafetensorsFile got(dir + "/hf/model.safetensors"), want(HF_DIR + "/model.safetensors");
     REQUIRE(got.tensors().size() == want.tensors().size());
-    for (const auto& [name, w] : want.tensors()) {
+    for (const auto& kv : want.tensors()) {
+        const std::string& name = kv.first;  // subtle: not a structured binding, which CAPTURE's lambda cannot name in C++17
+        const SafeTensor& w = kv.second;
         CAPTURE(name);
         const SafeTensor* g = got.find(name);
         REQUIRE(g != nullptr);
