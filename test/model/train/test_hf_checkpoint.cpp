@@ -18,6 +18,7 @@
 #include "data/common/files.h"
 #include "test/check.h"
 #include "test/fixture.h"
+#include "test/sha256.h"           // sha256_hex: the Hub's config.json is the one `make gpt2-weights` checks
 
 static const std::string HF_DIR = "test/fixtures/hf_gpt2";
 
@@ -114,6 +115,22 @@ TEST_CASE("hf_checkpoint/llm.c checkpoint -> export -> load: the same parameter 
     // and back to llm.c's format: the same file
     gpt2_save_checkpoint(back, dir + "/b.bin");
     CHECK(read_file(dir + "/a.bin") == read_file(dir + "/b.bin"));
+}
+
+TEST_CASE("hf_checkpoint/the Hub's gpt2 config.json reads as GPT-2 124M") {
+    // test/fixtures/hf_gpt2_hub/config.json has the SHA-256 that many public projects pin for
+    // openai-community/gpt2 at revision 607a30d7, and the Makefile's gpt2-weights checks
+    const std::string path = "test/fixtures/hf_gpt2_hub/config.json";
+    const std::string sha = sha256_hex(read_file(path));
+    CHECK(sha == "0daed7749b4f02b8f76240d5444551d7b08712dab4d0adb8239c56ba823bb7b4");
+    CHECK(read_file("Makefile").find("GPT2_SHA_config.json := " + sha + "\n") != std::string::npos);
+    GPT2Config c = hf_read_config(path);
+    CHECK(c.num_layers == 12);
+    CHECK(c.num_heads == 12);
+    CHECK(c.channels == 768);
+    CHECK(c.max_seq_len == 1024);
+    CHECK(c.vocab_size == 50257);
+    CHECK(c.padded_vocab_size == 50304);
 }
 
 // ----------------------------------------------------------------------------
