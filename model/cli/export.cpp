@@ -1,7 +1,7 @@
 // export.cpp: `./train export --hf DIR -e CHECKPOINT`. See export.h.
 #include "model/cli/export.h"
 
-#include <cstdio>  // printf
+#include <cstdio>  // printf, remove
 #include <memory>  // make_shared: the options a Command owns
 
 #include "data/common/flags.h"          // Command, flag
@@ -20,6 +20,8 @@ void export_hf(const GPT2& model, const Tokenizer* tok, const std::string& dir) 
     } catch (const Error& e) {  // the weights are still useful without the tokenizer: said, not fatal
         std::fprintf(stderr, "note: tokenizer not exported: %s\n", e.what());
     }
+    if (with.empty())  // subtle: an earlier export's tokenizer files must not pass for this model's
+        for (const char* name : {"/vocab.json", "/merges.txt"}) std::remove((dir + name).c_str());
     std::printf("exported %s/model.safetensors + config.json%s (load: GPT2LMHeadModel.from_pretrained(\"%s\"))\n",
                 dir.c_str(), with.c_str(), dir.c_str());
 }

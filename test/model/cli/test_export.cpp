@@ -23,12 +23,16 @@ static std::vector<float> params_of(const std::string& path) {
 
 TEST_CASE("export/--hf DIR -e CHECKPOINT writes a directory -e reads back to the same bytes") {
     std::string dir = temp_dir("export");
+    make_dir(dir + "/hf");
+    std::ofstream(dir + "/hf/vocab.json") << "{}";  // an earlier export's tokenizer: this model (V=50) has none
     Run r = run_train("export --hf " + dir + "/hf -e test/fixtures/hf_gpt2/model_f16.safetensors");
     INFO(r.output);
     CHECK(r.status == 0);
     CHECK(r.output.find("exported " + dir + "/hf/model.safetensors + config.json") != std::string::npos);
     CHECK(r.output.find("GPT2LMHeadModel.from_pretrained(\"" + dir + "/hf\")") != std::string::npos);
     CHECK(params_of(dir + "/hf") == params_of("test/fixtures/hf_gpt2/model_f16.safetensors"));
+    CHECK_FALSE(file_exists(dir + "/hf/vocab.json"));
+    CHECK(r.output.find("note: no tokenizer exported") != std::string::npos);
 }
 
 TEST_CASE("export/usage and input errors are one line") {
