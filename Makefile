@@ -35,7 +35,7 @@ endif
 BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp model/*/*.cpp tokenizer/*.cpp data/*.cpp data/*/*.cpp))
 TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp test/*/*.cpp test/*/*/*.cpp))
-.PHONY: all deps test test-all data run clean bench bench-gemm FORCE gpt2-vocab
+.PHONY: all deps test test-all data run clean bench bench-gemm FORCE gpt2-vocab gpt2-weights
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -84,6 +84,14 @@ $(RUN_TOK): $(CORPUS) | train
 # GPT-2's encoder.json + vocab.bpe into cache/gpt2/, for --tokenizer gpt2 where ../shared/data/gpt2 is absent
 gpt2-vocab:
 	curl -fsSL --create-dirs -o cache/gpt2/encoder.json https://openaipublic.blob.core.windows.net/gpt-2/models/124M/encoder.json -o cache/gpt2/vocab.bpe https://openaipublic.blob.core.windows.net/gpt-2/models/124M/vocab.bpe
+# GPT-2 124M in Hugging Face's format (model.safetensors 548 MB + config.json) into cache/gpt2/, for
+# `./train -e cache/gpt2`: pinned to the Hub's revision 607a30d7 and SHA-256 checked (hashes: README)
+GPT2_HF := https://huggingface.co/openai-community/gpt2/resolve/607a30d783dfa663caf39e06633721c8d4cfcd7e
+GPT2_SHA_model.safetensors := 248dfc3911869ec493c76e65bf2fcf7f615828b0254c12b473182f0f81d3a707
+GPT2_SHA_config.json := 0daed7749b4f02b8f76240d5444551d7b08712dab4d0adb8239c56ba823bb7b4
+gpt2-weights: cache/gpt2/model.safetensors cache/gpt2/config.json
+cache/gpt2/model.safetensors cache/gpt2/config.json: cache/gpt2/%:
+	@mkdir -p cache/gpt2 && curl -fSL -o $@.tmp $(GPT2_HF)/$* && echo "$(GPT2_SHA_$*)  $@.tmp" | sha256sum -c --quiet && mv $@.tmp $@ || { rm -f $@.tmp; echo "error: could not download and verify $(GPT2_HF)/$*; copy that file (SHA-256 $(GPT2_SHA_$*)) to $@" >&2; exit 1; }
 clean:
 	rm -rf build train
 -include $(LIB:.o=.d) $(TESTS:.o=.d) $(BUILD)/train.d

@@ -32,6 +32,7 @@
 #include "model/cli/bench.h"          // ./train bench
 #include "model/cli/model_card.h"     // what the model costs, printed at start
 #include "model/cli/sample.h"         // generate; ./train sample
+#include "model/cli/export.h"         // ./train export, --export-hf
 #include "model/gpt2.h"               // the model: build, forward, backward
 #include "model/precision.h"          // --precision fp32 | bf16 | auto
 #include "model/train/checkpoint.h"   // llm.c's model file format
@@ -50,6 +51,7 @@ struct Options {
     std::string val_data = "";         // -j  shard glob (default: the 10% of -i when -i is text)
     std::string model = "d4";          // -e  checkpoint file, or descriptor dN / lNhNcN for a fresh model
     std::string output_dir = "";       // -o  main.log and checkpoints go here
+    std::string export_hf = "";        // --export-hf  at the end, the weights in Hugging Face's format here
     int batch_size = 4;                // -b  B
     int seq_len = 64;                  // -t  T
     int64_t total_batch_size = -1;     // -d  tokens per optimizer step; -1 = B*T (no accumulation)
@@ -97,6 +99,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag("-i", "--train-data", &o.train_data, "training data: shard glob or text file"),
         flag("-j", "--val-data", &o.val_data, "validation data: shard glob (none: 10% of a text -i)"),
         flag("-o", "--output-dir", &o.output_dir, "directory for main.log and checkpoints (none: nothing saved)"),
+        flag(nullptr, "--export-hf", &o.export_hf, "at the end, also write the model as Hugging Face's model.safetensors + config.json into DIR"),
         flag(nullptr, "--overwrite", &o.overwrite, "a new run into an -o holding another run deletes that run's files"),
         flag("-b", "--batch-size", &o.batch_size, 1, 1 << 20, "B, sequences per micro-batch"),
         flag("-t", "--seq-len", &o.seq_len, 1, 1 << 20, "T, tokens per sequence"),
@@ -509,6 +512,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     }
     end_progress(printer);
     budget_print_end(clock, start_step, step, opt.warmup);  // --time-budget: steps trained, time used
+    if (!opt.export_hf.empty()) export_hf(model, &tok, opt.export_hf);  // the final weights, for transformers
     return 0;
 }
 
@@ -584,7 +588,8 @@ static Command train_command(const std::vector<std::string>& args) {
                 "       ./train tokenizer COMMAND [flags]     encode, decode, train, convert (./train tokenizer --help)\n"
                 "       ./train prepare [flags]               text -> token shards (./train prepare --help)\n"
                 "       ./train sample -e CHECKPOINT [flags]  text from a model (./train sample --help)\n"
-                "       ./train bench [configs] [flags]       time the training step (./train bench --help)\n"};
+                "       ./train bench [configs] [flags]       time the training step (./train bench --help)\n"
+                "       ./train export --hf DIR -e CHECKPOINT Hugging Face's format (./train export --help)\n"};
     cmd.flags = train_flags(*opt);
     cmd.run = [opt, args] {
         if (opt->resume) return resume_main(args, opt->output_dir, opt->more_steps);
@@ -634,12 +639,13 @@ int main(int argc, char** argv) {
     wait_passively(argv);  // first: it may restart ./train
     try {
         std::string name = argc >= 2 ? argv[1] : "";
-        bool sub = name == "tokenizer" || name == "prepare" || name == "sample" || name == "bench";
+        bool sub = name == "tokenizer" || name == "prepare" || name == "sample" || name == "bench" || name == "export";
         std::vector<std::string> args(argv + (sub ? 2 : 1), argv + argc);
         Command cmd = name == "tokenizer" ? tokenizer_command()
                       : name == "prepare" ? prepare_command()
                       : name == "sample"  ? sample_command()
                       : name == "bench"   ? bench_command()
+                      : name == "export"  ? export_command()
                                           : train_command(args);
         int threads = 0;
         cmd.flags.push_back(threads_flag(&threads));  // the flag every subcommand shares

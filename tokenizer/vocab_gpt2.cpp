@@ -3,9 +3,11 @@
 
 #include <cstdint>        // uint32_t
 #include <cstdlib>        // getenv
-#include <unordered_map>  // the parsed encoder.json
+#include <algorithm>      // std::sort: merges in rank order
+#include <utility>        // std::pair
 
 #include "data/common/files.h"  // Error, read_file, file_exists
+#include "data/common/json.h"   // json_parse: encoder.json
 
 std::string gpt2_dir() {
     const char* env = std::getenv("SCRATCHGPT_GPT2_DIR");
@@ -50,79 +52,13 @@ static std::string gpt2_spelling_to_bytes(const std::string& s, const std::vecto
     return out;
 }
 
-// Appends the UTF-8 of code point cp.
-static void put_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) { out += (char)cp; return; }
-    if (cp < 0x800) { out += (char)(0xC0 | cp >> 6); }
-    else if (cp < 0x10000) { out += (char)(0xE0 | cp >> 12); out += (char)(0x80 | (cp >> 6 & 0x3F)); }
-    else { out += (char)(0xF0 | cp >> 18); out += (char)(0x80 | (cp >> 12 & 0x3F)); out += (char)(0x80 | (cp >> 6 & 0x3F)); }
-    out += (char)(0x80 | (cp & 0x3F));
-}
-
-// A minimal reader for encoder.json: one flat object of "string": integer.
-static std::unordered_map<std::string, int> read_encoder_json(const std::string& path) {
-    std::string js = read_file(path);
-    size_t i = 0;
-    auto fail = [&](const char* what) -> Error {
-        return Error(path + ": malformed JSON at byte " + std::to_string(i) + " (" + what + ")");
-    };
-    auto skip_ws = [&] { while (i < js.size() && (js[i] == ' ' || js[i] == '\n' || js[i] == '\r' || js[i] == '\t')) i++; };
-    auto hex4 = [&]() -> uint32_t {
-        if (i + 4 > js.size()) throw fail("truncated \\u escape");
-        uint32_t v = 0;
-        for (int k = 0; k < 4; k++, i++) {
-            char c = js[i];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-            if (d < 0) throw fail("bad \\u escape");
-            v = v << 4 | (uint32_t)d;
-        }
-        return v;
-    };
-    std::unordered_map<std::string, int> out;
-    skip_ws();
-    if (i >= js.size() || js[i++] != '{') throw fail("expected '{'");
-    while (true) {
-        skip_ws();
-        if (i < js.size() && js[i] == '}') break;
-        if (i >= js.size() || js[i++] != '"') throw fail("expected a string key");
-        std::string key;
-        while (true) {
-            if (i >= js.size()) throw fail("unterminated string");
-            char c = js[i++];
-            if (c == '"') break;
-            if (c != '\\') { key += c; continue; }
-            if (i >= js.size()) throw fail("unterminated escape");
-            char e = js[i++];
-            switch (e) {
-                case 'n': key += '\n'; break;
-                case 't': key += '\t'; break;
-                case 'r': key += '\r'; break;
-                case 'b': key += '\b'; break;
-                case 'f': key += '\f'; break;
-                case 'u': {
-                    uint32_t cp = hex4();
-                    if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= js.size() && js[i] == '\\' && js[i + 1] == 'u') {
-                        i += 2;
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4() - 0xDC00);
-                    }
-                    put_utf8(key, cp);
-                    break;
-                }
-                default: key += e;  // \" \\ \/
-            }
-        }
-        skip_ws();
-        if (i >= js.size() || js[i++] != ':') throw fail("expected ':'");
-        skip_ws();
-        size_t start = i;
-        while (i < js.size() && js[i] >= '0' && js[i] <= '9') i++;
-        if (i == start || i - start > 9) throw fail("expected a token id");
-        out[key] = std::stoi(js.substr(start, i - start));
-        skip_ws();
-        if (i < js.size() && js[i] == ',') { i++; continue; }
-        if (i < js.size() && js[i] == '}') break;
-        throw fail("expected ',' or '}'");
-    }
+// encoder.json (and Hugging Face's vocab.json, the same file): one flat object of "spelling": id.
+static std::vector<std::pair<std::string, int>> read_encoder_json(const std::string& path) {
+    Json js = json_parse(read_file(path), path);
+    if (js.kind != Json::Object) throw Error(path + ": expected a JSON object of \"token\": id");
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& [spelling, id] : js.members)
+        out.emplace_back(spelling, (int)json_int(id, path, "the token id of '" + spelling + "'", 0, 1 << 30));
     return out;
 }
 
@@ -167,4 +103,61 @@ void vocab_load_gpt2(Tokenizer& tok, const std::string& dir) {
     if (256 + rank + 1 != tok.vocab.size())
         throw Error(bpe_path + ": has " + std::to_string(rank) + " merges, " + enc_path + " expects " +
                     std::to_string(tok.vocab.size() - 257));
+}
+
+// ----------------------------------------------------------------------------
+// writing Hugging Face's vocab.json + merges.txt
+
+// A token's bytes spelled in GPT-2's byte alphabet (the inverse of gpt2_spelling_to_bytes).
+static std::string bytes_to_gpt2_spelling(const std::string& bytes, const std::vector<uint32_t>& byte_to_cp) {
+    std::string out;
+    for (unsigned char b : bytes) utf8_append(out, byte_to_cp[b]);
+    return out;
+}
+
+void vocab_save_hf(const Tokenizer& tok, const std::string& dir) {
+    if (tok.name == "gpt2") {  // the original files: the same bytes transformers' gpt2 has
+        const std::string from = gpt2_dir();
+        std::string vocab = read_file(from + "/encoder.json"), merges = read_file(from + "/vocab.bpe");
+        AtomicFile v(dir + "/vocab.json"), m(dir + "/merges.txt");
+        v.write(vocab.data(), vocab.size());
+        m.write(merges.data(), merges.size());
+        v.commit();
+        m.commit();
+        return;
+    }
+    for (int id : tok.specials)
+        if (id != tok.eot)
+            throw Error(tok.name + ": special token " + std::to_string(id) + " is not <|endoftext|>; GPT-2's tokenizer files cannot hold it");
+    std::vector<int> cp_to_byte = gpt2_unicode_to_byte();
+    std::vector<uint32_t> byte_to_cp(256);
+    for (size_t cp = 0; cp < cp_to_byte.size(); cp++)
+        if (cp_to_byte[cp] >= 0) byte_to_cp[cp_to_byte[cp]] = (uint32_t)cp;
+    // vocab.json: {"spelling": id, ...} in id order
+    std::string js = "{";
+    for (size_t id = 0; id < tok.vocab.size(); id++) {
+        const bool special = (int)id == tok.eot;
+        js += (id ? ", " : "") + json_quote(special ? tok.vocab[id] : bytes_to_gpt2_spelling(tok.vocab[id], byte_to_cp)) +
+              ": " + std::to_string(id);
+    }
+    js += "}\n";
+    // merges.txt: "#version: 0.2", then "left right" per merge, lowest result id (rank) first
+    std::vector<std::pair<int, uint64_t>> merges;  // (result id, left << 32 | right)
+    for (const auto& [pair, id] : tok.merges) merges.push_back({id, pair});
+    std::sort(merges.begin(), merges.end());
+    std::vector<bool> made(tok.vocab.size(), false);
+    std::string mt = "#version: 0.2\n";
+    for (const auto& [id, pair] : merges) {
+        made[id] = true;
+        mt += bytes_to_gpt2_spelling(tok.vocab[pair >> 32], byte_to_cp) + " " +
+              bytes_to_gpt2_spelling(tok.vocab[pair & 0xffffffffu], byte_to_cp) + "\n";
+    }
+    for (size_t id = 0; id < tok.vocab.size(); id++)
+        if (!made[id] && tok.vocab[id].size() > 1 && (int)id != tok.eot)
+            throw Error(tok.name + ": token " + std::to_string(id) + " is not two earlier tokens joined; GPT-2's tokenizer files cannot hold it");
+    AtomicFile v(dir + "/vocab.json"), m(dir + "/merges.txt");
+    v.write(js.data(), js.size());
+    m.write(mt.data(), mt.size());
+    v.commit();
+    m.commit();
 }

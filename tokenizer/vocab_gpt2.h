@@ -15,3 +15,11 @@ std::string gpt2_dir();
 // Fills tok.vocab, eot and specials from dir/encoder.json + dir/vocab.bpe (then call tokenizer_build).
 // Throws Error naming the file on anything malformed, truncated or inconsistent.
 void vocab_load_gpt2(Tokenizer& tok, const std::string& dir);
+
+// Writes dir/vocab.json + dir/merges.txt, Hugging Face's names for the same two files
+// (GPT2Tokenizer.from_pretrained(dir) reads them): GPT-2's own are copied from gpt2_dir() as they
+// are; another byte-level BPE (ours) is spelled in GPT-2's byte alphabet, every way to cut a token
+// into two tokens listed as a merge, in the order of the token ids (the rank rule tokenizer.h uses).
+// Throws Error naming the tokenizer if it cannot be written so: a special token other than
+// <|endoftext|>, or a token that is not two earlier ones joined.
+void vocab_save_hf(const Tokenizer& tok, const std::string& dir);

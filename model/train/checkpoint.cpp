@@ -1,6 +1,7 @@
 // checkpoint.cpp: llm.c's fp32 model checkpoint format. See checkpoint.h.
 #include "model/train/checkpoint.h"
 #include "model/tensors.h"               // parameter_table: how many floats the header implies
+#include "model/train/hf_checkpoint.h"    // Hugging Face's format, for -e DIR or -e FILE.safetensors
 #include "data/common/binary_header.h"   // BinaryHeader, header_read, header_write
 #include "data/common/files.h"           // File, AtomicFile, Error
 
@@ -44,6 +45,7 @@ static void write_header(AtomicFile& f, const GPT2Config& c) {
 }
 
 GPT2Config checkpoint_read_config(const std::string& path) {
+    if (hf_is_checkpoint(path)) return hf_read_config(path);  // a directory or .safetensors
     File f(path);
     return read_header(f);
 }
@@ -74,7 +76,8 @@ void checkpoint_save(const std::string& path, const GPT2Config& c, const float* 
 void gpt2_build_from_checkpoint(GPT2& model, const std::string& path) {
     GPT2Config c;
     std::vector<float> loaded;
-    checkpoint_load(path, c, loaded);
+    if (hf_is_checkpoint(path)) hf_load(path, c, loaded);  // Hugging Face's layout, converted to ours
+    else checkpoint_load(path, c, loaded);
     gpt2_build(model, c);
     model.params_memory.swap(loaded);  // same size: checkpoint_load sized it from the same table
     point_tensors(model.params, model.params_memory.data(), model.param_table);

@@ -21,14 +21,16 @@ enum ModelSlot {
     MODEL_SLOT_CHANNELS = 6, MODEL_SLOT_PADDED_VOCAB = 7,
 };
 
-// Reads and checks the header; returns the configuration it describes.
+// Reads and checks the header; returns the configuration it describes. A directory or a
+// .safetensors file is Hugging Face's format instead (hf_checkpoint.h): its config.json.
 GPT2Config checkpoint_read_config(const std::string& path);
 // Reads the whole checkpoint: config and params (sized to the parameter count).
 void checkpoint_load(const std::string& path, GPT2Config& config, std::vector<float>& params);
 // Writes atomically (data/common/files.h's AtomicFile): the previous file survives any failure.
 void checkpoint_save(const std::string& path, const GPT2Config& config, const float* params, size_t num_parameters);
 
-// The model of an llm.c-format checkpoint: config and parameters. Throws Error naming the file.
+// The model of an llm.c-format checkpoint, or of a Hugging Face directory / .safetensors file
+// (hf_checkpoint.h): config and parameters. Throws Error naming the file.
 void gpt2_build_from_checkpoint(GPT2& model, const std::string& path);
 // Writes the model's parameters as an llm.c checkpoint, atomically.
 void gpt2_save_checkpoint(const GPT2& model, const std::string& path);

@@ -58,8 +58,10 @@ TEST_CASE("vocab_gpt2/malformed") {
     write_bytes(dir + "/vocab.bpe", "#version: 0.2\n");
     struct Bad { std::string json; const char* why; };
     Bad bad[] = {
-        {"", "expected '{'"},
-        {"{\"a\": }", "expected a token id"},
+        {"", "expected a value"},
+        {"{\"a\": }", "unexpected character"},
+        {"[1]", "expected a JSON object"},
+        {"{\"a\": 1.5}", "not an integer"},
         {"{\"a\": 0, \"b\": 1", "expected ','"},
         {"{\"a", "unterminated string"},
         {"{\"\\uZZZZ\": 0}", "bad \\u escape"},
