@@ -105,7 +105,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag("-t", "--seq-len", &o.seq_len, 1, 1 << 20, "T, tokens per sequence"),
         flag("-d", "--total-batch-size", &o.total_batch_size, -1, BIG, "tokens per step (-1: B*T)"),
         // the model
-        flag("-e", "--model", &o.model, "checkpoint to start from, or descriptor dN / lNhNcN"),
+        flag("-e", "--model", &o.model, "checkpoint to start from (llm.c .bin, or a Hugging Face folder / .safetensors), or descriptor dN / lNhNcN"),
         flag(nullptr, "--block-size", &o.block_size, 0, 1 << 20, "maxT of a fresh model (0: -t)"),
         flag(nullptr, "--vocab", &o.vocab, 0, 65536, "V of a fresh model (0: the tokenizer's)"),
         flag(nullptr, "--tokenizer", &o.tokenizer, "byte, gpt2, or a vocabulary file (none: the run's, beside -e's checkpoint; else gpt2 for V=50257, else byte)"),
