@@ -5,7 +5,7 @@
 #include "model/reduce.h"  // sum_double: the norm's sums, vectorised and deterministic
 #include "model/views.h"   // ConstVec: a chunk of v as an Eigen array, for its vector sqrt
 
-#include <algorithm>  // min
+#include <algorithm>  // min, max
 #include <cmath>      // pow, sqrt
 
 // ----------------------------------------------------------------------------
@@ -101,18 +101,24 @@ void clip_grads(float* grads, size_t n, double norm, float max_norm) {
 }
 
 void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t) {
+    gpt2_update_shard(model, learning_rate, cfg, t, 0, model.num_parameters);
+}
+
+void gpt2_update_shard(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t, size_t begin, size_t end) {
     if (model.m_memory.empty()) {  // lazily: inference never needs them
-        model.m_memory.assign(model.num_parameters, 0.0f);
-        model.v_memory.assign(model.num_parameters, 0.0f);
+        model.m_memory.assign(end - begin, 0.0f);
+        model.v_memory.assign(end - begin, 0.0f);
     }
     if (model.precision == Precision::bf16) model.params_bf16.resize(model.num_parameters);
-    size_t offset = 0;
+    size_t offset = 0;  // where tensor e starts in the parameters
     for (const ParameterInfo& e : model.param_table) {
-        float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
-        bf16* copy = model.precision == Precision::bf16 ? model.params_bf16.data() + offset : nullptr;
-        adamw_update(model.params_memory.data() + offset, model.grads_memory.data() + offset,
-                     model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t,
-                     copy);
+        // the part of this tensor inside [begin, end): all of it without ZeRO-1
+        const size_t lo = std::max(offset, begin), hi = std::min(offset + e.count, end);
         offset += e.count;
+        if (lo >= hi) continue;
+        float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
+        bf16* copy = model.precision == Precision::bf16 ? model.params_bf16.data() + lo : nullptr;
+        adamw_update(model.params_memory.data() + lo, model.grads_memory.data() + lo, model.m_memory.data() + (lo - begin),
+                     model.v_memory.data() + (lo - begin), hi - lo, learning_rate, cfg, wd, t, copy);
     }
 }

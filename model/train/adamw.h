@@ -44,3 +44,6 @@ void clip_grads(float* grads, size_t n, double norm, float max_norm);
 // table, with weight decay only on the tensors the table marks. m and v are allocated by the first call.
 // In bf16 (model.precision) it also refreshes model.params_bf16, the weights the products read.
 void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t);
+// ZeRO-1 (distributed.h): the same step over parameters [begin, end) only, the shard of this rank;
+// m and v then hold that shard alone (end - begin each). gpt2_update is the shard [0, num_parameters).
+void gpt2_update_shard(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t, size_t begin, size_t end);
