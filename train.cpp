@@ -15,6 +15,7 @@
 #include <cstdlib>  // getenv, setenv, unsetenv: the wait policy
 #include <memory>   // make_shared: the options a Command owns
 #include <string>
+#include <utility>  // pair: a rank's part of AdamW's moments
 #include <vector>
 #include <glob.h>    // glob: the first shard of -i, for its vocabulary
 #include <unistd.h>  // isatty: a progress line on a terminal, lines when piped; execv: the wait policy
@@ -310,9 +311,11 @@ static void report_extension(const ScheduleConfig& s, int max_steps, int start_s
                 s.total + 1, max_steps, lr);
 }
 
-// The part of AdamW's m and v this rank keeps: all of them, or with -z 1 its shard (distributed.h).
-static Shard moments_shard(const GPT2& model, const Options& opt) {
-    return opt.zero_stage == 1 ? distributed_shard(model.num_parameters) : Shard{0, model.num_parameters};
+// The part [first, second) of AdamW's m and v this rank keeps: all, or with -z 1 its shard (adamw.h).
+static std::pair<size_t, size_t> moments_part(const GPT2& model, const Options& opt) {
+    if (opt.zero_stage != 1) return {0, model.num_parameters};
+    const std::vector<size_t> cuts = gpt2_update_cuts(model, distributed_size());
+    return {cuts[distributed_rank()], cuts[distributed_rank() + 1]};
 }
 
 // Under mpirun: the ranks, their share of each step, and AdamW's memory per rank with and without -z 1.
@@ -326,9 +329,9 @@ static void print_ranks(const GPT2& model, const Options& opt, int accum_steps) 
 
 // A resumed run goes on with the AdamW moments and the loader position of its checkpoint.
 static void restore(GPT2& model, DataLoader& train_loader, const TrainState& resumed, const Options& opt) {
-    const Shard s = moments_shard(model, opt);
-    model.m_memory.assign(resumed.m.begin() + s.begin, resumed.m.begin() + s.end);
-    model.v_memory.assign(resumed.v.begin() + s.begin, resumed.v.begin() + s.end);
+    const std::pair<size_t, size_t> part = moments_part(model, opt);
+    model.m_memory.assign(resumed.m.begin() + part.first, resumed.m.begin() + part.second);
+    model.v_memory.assign(resumed.v.begin() + part.first, resumed.v.begin() + part.second);
     dataloader_restore(train_loader, resumed.loader);
     std::printf("resumed from %s at step %d\n", state_path(opt.output_dir, resumed.step).c_str(), resumed.step);
 }
@@ -430,8 +433,9 @@ static void collect_moments(const GPT2& model, const Options& opt, TrainState& s
         return;
     }
     state.m.resize(distributed_rank() == 0 ? n : 0), state.v.resize(state.m.size());
-    distributed_gather(model.m_memory.data(), state.m.data(), n);
-    distributed_gather(model.v_memory.data(), state.v.data(), n);
+    const std::vector<size_t> cuts = gpt2_update_cuts(model, distributed_size());
+    distributed_gather(model.m_memory.data(), state.m.data(), cuts);
+    distributed_gather(model.v_memory.data(), state.v.data(), cuts);
 }
 
 // Whether x holds on any rank. Under mpirun every rank must take the same decision at every step, or

@@ -49,7 +49,7 @@ void adamw_update(float* params, const float* grads, float* m, float* v, size_t 
     // not in the plain loop is sqrt: std::sqrt can set errno, which keeps the compiler from
     // vectorising a loop that calls it, so the chunk's square roots come from Eigen's vector
     // sqrt (exact, like std::sqrt: IEEE rounds both correctly).
-    const size_t CHUNK = 1024;
+    const size_t CHUNK = ADAMW_CHUNK;
     #pragma omp parallel for if(worth_threads(n))
     for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
         const size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
@@ -121,4 +121,22 @@ void gpt2_update_shard(GPT2& model, float learning_rate, const AdamWConfig& cfg,
         adamw_update(model.params_memory.data() + lo, model.grads_memory.data() + lo, model.m_memory.data() + (lo - begin),
                      model.v_memory.data() + (lo - begin), hi - lo, learning_rate, cfg, wd, t, copy);
     }
+}
+
+std::vector<size_t> gpt2_update_cuts(const GPT2& model, int shards) {
+    const size_t n = model.num_parameters;
+    std::vector<size_t> cuts(shards + 1, n);
+    cuts[0] = 0;
+    for (int r = 1; r < shards; r++) {
+        const size_t at = n * (size_t)r / (size_t)shards;
+        size_t offset = 0;  // where tensor e starts
+        for (const ParameterInfo& e : model.param_table) {
+            if (at < offset + e.count) {  // tensor e holds `at`: up to its next chunk start (or its end)
+                cuts[r] = std::min(offset + e.count, offset + (at - offset + ADAMW_CHUNK - 1) / ADAMW_CHUNK * ADAMW_CHUNK);
+                break;
+            }
+            offset += e.count;
+        }
+    }
+    return cuts;
 }

@@ -35,10 +35,6 @@ int distributed_rank() { return g_rank; }
 int distributed_size() { return g_size; }
 double distributed_comm_seconds() { return g_comm_seconds; }
 
-Shard distributed_shard(size_t n) {
-    return {n * (size_t)g_rank / (size_t)g_size, n * (size_t)(g_rank + 1) / (size_t)g_size};
-}
-
 uint64_t hash_bytes(uint64_t h, const void* data, size_t n) {
     const unsigned char* p = (const unsigned char*)data;
     for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;  // FNV-1a: xor the byte, times the FNV prime
@@ -95,32 +91,30 @@ void distributed_sum(float* x, size_t n) { allreduce(x, n, MPI_FLOAT, MPI_SUM); 
 void distributed_sum(double* x, size_t n) { allreduce(x, n, MPI_DOUBLE, MPI_SUM); }
 void distributed_max(double* x, size_t n) { allreduce(x, n, MPI_DOUBLE, MPI_MAX); }
 
-// Every rank's shard of n: counts and offsets (size) as MPI wants them, int.
-static void shard_layout(size_t n, std::vector<int>& counts, std::vector<int>& offsets) {
-    if (n > (size_t)INT_MAX) throw Error("-z 1: " + std::to_string(n) + " parameters are more than MPI's int counts reach");
+// Every rank's shard: counts and offsets (size) as MPI wants them, int.
+static void shard_layout(const std::vector<size_t>& cuts, std::vector<int>& counts, std::vector<int>& offsets) {
+    if (cuts.size() != (size_t)g_size + 1) throw Error("ZeRO-1: " + std::to_string(cuts.size()) + " cuts for " + std::to_string(g_size) + " ranks");
+    if (cuts.back() > (size_t)INT_MAX) throw Error("-z 1: " + std::to_string(cuts.back()) + " parameters are more than MPI's int counts reach");
     counts.resize(g_size), offsets.resize(g_size);
-    for (int r = 0; r < g_size; r++) {
-        offsets[r] = (int)(n * (size_t)r / (size_t)g_size);
-        counts[r] = (int)(n * (size_t)(r + 1) / (size_t)g_size) - offsets[r];
-    }
+    for (int r = 0; r < g_size; r++) offsets[r] = (int)cuts[r], counts[r] = (int)(cuts[r + 1] - cuts[r]);
 }
 
-void distributed_allgather(float* x, size_t n) {
+void distributed_allgather(float* x, const std::vector<size_t>& cuts) {
     if (g_size == 1) return;
     CommTimer timer;
     std::vector<int> counts, offsets;
-    shard_layout(n, counts, offsets);
+    shard_layout(cuts, counts, offsets);
     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, x, counts.data(), offsets.data(), MPI_FLOAT, MPI_COMM_WORLD);
 }
 
-void distributed_gather(const float* slice, float* full, size_t n) {
-    std::vector<int> counts, offsets;
-    shard_layout(n, counts, offsets);
+void distributed_gather(const float* slice, float* full, const std::vector<size_t>& cuts) {
     if (g_size == 1) {
-        std::copy(slice, slice + n, full);
+        std::copy(slice, slice + cuts.back(), full);
         return;
     }
     CommTimer timer;
+    std::vector<int> counts, offsets;
+    shard_layout(cuts, counts, offsets);
     MPI_Gatherv(slice, counts[g_rank], MPI_FLOAT, full, counts.data(), offsets.data(), MPI_FLOAT, 0, MPI_COMM_WORLD);
 }
 
@@ -148,8 +142,10 @@ int distributed_exit(int status) { return status; }
 void distributed_sum(float*, size_t) {}
 void distributed_sum(double*, size_t) {}
 void distributed_max(double*, size_t) {}
-void distributed_allgather(float*, size_t) {}
-void distributed_gather(const float* slice, float* full, size_t n) { std::copy(slice, slice + n, full); }
+void distributed_allgather(float*, const std::vector<size_t>&) {}
+void distributed_gather(const float* slice, float* full, const std::vector<size_t>& cuts) {
+    std::copy(slice, slice + cuts.back(), full);
+}
 void distributed_check_agreement(uint64_t, const std::string&) {}
 
 #endif

@@ -12,6 +12,7 @@
 #include <cstddef>  // size_t
 #include <cstdint>  // uint64_t
 #include <string>
+#include <vector>
 
 // Starts MPI when built with it (a no-op otherwise). Call once, first thing in main. On ranks > 0
 // stdout goes to /dev/null: rank 0 alone prints (errors still reach stderr from any rank).
@@ -36,16 +37,13 @@ void distributed_sum(double* x, size_t n);
 // x = the largest of every rank's x, in place, on every rank. (n)
 void distributed_max(double* x, size_t n);
 
-// ZeRO-1: rank r owns elements [begin, end) of an array of n, n*r/N .. n*(r+1)/N.
-struct Shard {
-    size_t begin, end;
-};
-Shard distributed_shard(size_t n);
+// ZeRO-1: rank r owns elements [cuts[r], cuts[r+1]) of an array of n (cuts: size + 1 entries, 0 .. n;
+// adamw.h's gpt2_update_cuts makes them).
 // x (n): every rank's shard of x, copied into every rank's x (MPI_Allgatherv, in place).
-void distributed_allgather(float* x, size_t n);
-// slice (end - begin of this rank's shard) from every rank into full (n) on rank 0 (MPI_Gatherv);
-// full is unused on the other ranks (may be null).
-void distributed_gather(const float* slice, float* full, size_t n);
+void distributed_allgather(float* x, const std::vector<size_t>& cuts);
+// slice (this rank's shard) from every rank into full (n) on rank 0 (MPI_Gatherv); full is unused
+// on the other ranks (may be null).
+void distributed_gather(const float* slice, float* full, const std::vector<size_t>& cuts);
 
 // A 64-bit FNV-1a hash of n bytes, continued from h (start from HASH_START).
 constexpr uint64_t HASH_START = 14695981039346656037ull;

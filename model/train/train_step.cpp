@@ -49,9 +49,10 @@ StepResult gpt2_train_step(GPT2& model, const TrainStepConfig& cfg, int step, in
     if (cfg.zero_stage == 1) {
         // ZeRO-1: AdamW on this rank's shard (element-wise: the same bits as the whole), then every
         // rank's updated shard to every rank, and the bf16 copy of the weights from them
-        const Shard s = distributed_shard(model.num_parameters);
-        gpt2_update_shard(model, r.lr, cfg.adamw, step + 1, s.begin, s.end);
-        distributed_allgather(model.params_memory.data(), model.num_parameters);
+        const std::vector<size_t> cuts = gpt2_update_cuts(model, distributed_size());  // rank k: cuts[k] .. cuts[k+1]
+        const int k = distributed_rank();
+        gpt2_update_shard(model, r.lr, cfg.adamw, step + 1, cuts[k], cuts[k + 1]);
+        distributed_allgather(model.params_memory.data(), cuts);
         if (model.precision == Precision::bf16)
             bf16_round_array(model.params_bf16.data(), model.params_memory.data(), model.num_parameters);
     } else {
