@@ -369,7 +369,9 @@ struct StepPrinter {
 };
 static StepPrinter step_printer(const Options& opt) {
     StepPrinter p;
-    p.every = opt.print_every > 0 ? opt.print_every : isatty(fileno(stdout)) ? 0 : 1;
+    // subtle: under mpirun stdout is a terminal OpenMPI made, even when mpirun's own output goes to a
+    // file (a cluster job's log): several ranks print a line per step
+    p.every = opt.print_every > 0 ? opt.print_every : isatty(fileno(stdout)) && distributed_size() == 1 ? 0 : 1;
     return p;
 }
 // Ends a progress line on screen, so the next output starts a line of its own.

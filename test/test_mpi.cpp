@@ -9,6 +9,7 @@
 #include <doctest.h>
 
 #include <chrono>  // steady_clock: the mismatch stops within seconds
+#include <cstdio>  // sscanf
 #include <string>
 #include <vector>
 
@@ -116,7 +117,8 @@ TEST_CASE("mpi/2 ranks of B equal one process of -d 2*B*T; the same job twice is
         check_tensor("losses, 2 ranks vs 1 process", got.data(), one.data(), one.size(), TOL_TRAIN_LOSS);
         check_same_checkpoint(two, dir + "/one", 10, TOL_TRAIN_PARAMS);
         check_same_checkpoint(two, dir + "/one", 20, TOL_TRAIN_PARAMS);
-        CHECK(count_of(r.output, "step    20/20") == 1);  // rank 0 alone prints
+        CHECK(count_of(r.output, "step    20/20 |") == 1);  // rank 0 alone prints, a line per step
+        CHECK(count_of(r.output, "\r") == 0);
         CHECK(count_of(r.output, "val loss") == 5);      // steps 0, 5, 10, 15, 20
         CHECK(r.output.find("ranks: 2 (mpirun), 1 micro-batch(es) each per step") != std::string::npos);
         CHECK(r.output.find("threads: 1\n") != std::string::npos);  // 2 cores, 2 ranks: one thread each
