@@ -1,6 +1,10 @@
 # scratchgpt. `make` builds ./train; `make test` runs the tests; `make run` trains on Tiny Shakespeare.
-# Switches: DEBUG=1 (-O0 -g, sanitizers), NO_OMP=1 (serial, for checking), BLAS=openblas, CXX=clang++.
+# Switches: DEBUG=1 (-O0 -g, sanitizers), NO_OMP=1 (serial, for checking), BLAS=openblas, CXX=clang++, MPI=1.
 CXX       ?= g++
+# MPI=1: ./train for mpirun -np N (model/train/distributed.cpp), through OpenMPI's compiler wrapper
+ifeq ($(MPI),1)
+CXX       := mpicxx
+endif
 OPT       := -O3 -march=native
 LDLIBS    :=
 ifeq ($(DEBUG),1)
@@ -28,6 +32,9 @@ else
 CXXFLAGS  += $(OMP_FLAGS)
 LDLIBS    += $(OMP_LIBS)
 endif
+ifeq ($(MPI),1)
+CXXFLAGS  += -DUSE_MPI
+endif
 ifeq ($(BLAS),openblas)
 CXXFLAGS  += -DEIGEN_USE_BLAS
 LDLIBS    += -lopenblas
@@ -35,7 +42,7 @@ endif
 BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp model/*/*.cpp tokenizer/*.cpp data/*.cpp data/*/*.cpp))
 TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp test/*/*.cpp test/*/*/*.cpp))
-.PHONY: all deps test test-all data run clean bench bench-gemm FORCE gpt2-vocab gpt2-weights
+.PHONY: all deps test test-all test-mpi data run clean bench bench-gemm bench-mpi FORCE gpt2-vocab gpt2-weights
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -44,6 +51,11 @@ train: $(BUILD)/train.o $(LIB) FORCE
 test: train $(BUILD)/test_all
 	./$(BUILD)/test_all
 $(BUILD)/test_all: $(TESTS) $(LIB)
+	$(CXX) -o $@ $^ $(LDLIBS)
+# data-parallel training under mpirun -np 2 against one process, over shared memory and TCP (make MPI=1 test-mpi)
+test-mpi: train $(BUILD)/test_mpi
+	$(if $(filter 1,$(MPI)),./$(BUILD)/test_mpi --no-skip,$(error test-mpi needs the MPI build: make MPI=1 test-mpi))
+$(BUILD)/test_mpi: $(BUILD)/test/main.o $(BUILD)/test/check.o $(BUILD)/test/test_mpi.o $(LIB)
 	$(CXX) -o $@ $^ $(LDLIBS)
 # every object, with header dependencies from -MMD
 $(BUILD)/%.o: %.cpp Makefile | deps
@@ -57,6 +69,9 @@ bench-gemm: $(BUILD)/bench_gemm_bf16
 	./$(BUILD)/bench_gemm_bf16
 $(BUILD)/bench_gemm_bf16: $(BUILD)/dev/bench_gemm_bf16.o $(LIB)
 	$(CXX) -o $@ $^ $(LDLIBS)
+# 2 ranks x 1 thread against 1 process x 2 threads on the same global batch, small config (dev/bench_mpi.sh, ~2 min)
+bench-mpi:
+	sh dev/bench_mpi.sh
 # checks the folders and flags above (as root on Debian it installs Eigen and doctest), else says what to install
 deps:
 	@sh dev/deps.sh check "$(CXX)" "$(NO_OMP)" "$(EIGEN_INC)" "$(DOCTEST_INC)" "$(OMP_FLAGS)"

@@ -4,7 +4,9 @@
 // every -v steps, sample every -s steps, a line per step (piped; on a terminal one progress line),
 // checkpoints every -n steps), and resume_main (-y 1). At the bottom, main() picks the
 // subcommand (`./train tokenizer|prepare|sample|bench ...`, each in its own folder), parses its
-// flags (data/common/flags.h), sets the thread count and runs it.
+// flags (data/common/flags.h), sets the thread count and runs it. Under mpirun (make MPI=1) every
+// rank runs this same file on its share of each step (model/train/distributed.h); rank 0 alone
+// prints and writes files.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
 #include <chrono>   // steady_clock: ms per step
 #include <climits>  // INT_MAX: a --time-budget run's steps, with no -x
@@ -13,6 +15,7 @@
 #include <cstdlib>  // getenv, setenv, unsetenv: the wait policy
 #include <memory>   // make_shared: the options a Command owns
 #include <string>
+#include <utility>  // pair: a rank's part of AdamW's moments
 #include <vector>
 #include <glob.h>    // glob: the first shard of -i, for its vocabulary
 #include <unistd.h>  // isatty: a progress line on a terminal, lines when piped; execv: the wait policy
@@ -36,6 +39,7 @@
 #include "model/gpt2.h"               // the model: build, forward, backward
 #include "model/precision.h"          // --precision fp32 | bf16 | auto
 #include "model/train/checkpoint.h"   // llm.c's model file format
+#include "model/train/distributed.h"  // mpirun: ranks, sums across them, ZeRO-1, the agreement check
 #include "model/train/evaluate.h"     // validation loss and bits per byte
 #include "model/train/run_dir.h"      // main.log, checkpoint pairs and the tokenizer in -o DIR
 #include "model/train/time_budget.h"  // --time-budget: the clock, its plan and its last line
@@ -90,6 +94,7 @@ struct Options {
     std::string time_budget = "";      // --time-budget train for this long (5m, 1h30m; none: -x counts steps)
     std::string schedule_time = "";    // --schedule-time the time the lr schedule spans (none: --time-budget)
     int recompute = 0;                 // -r  0 keep every activation, 1 recompute GELU, 2 recompute each block (gpt2.h)
+    int zero_stage = 0;                // -z  1 = ZeRO-1 under mpirun: AdamW's m and v sharded across the ranks
 };
 
 static std::vector<Flag> train_flags(Options& o) {
@@ -103,7 +108,7 @@ static std::vector<Flag> train_flags(Options& o) {
         flag(nullptr, "--overwrite", &o.overwrite, "a new run into an -o holding another run deletes that run's files"),
         flag("-b", "--batch-size", &o.batch_size, 1, 1 << 20, "B, sequences per micro-batch"),
         flag("-t", "--seq-len", &o.seq_len, 1, 1 << 20, "T, tokens per sequence"),
-        flag("-d", "--total-batch-size", &o.total_batch_size, -1, BIG, "tokens per step (-1: B*T)"),
+        flag("-d", "--total-batch-size", &o.total_batch_size, -1, BIG, "tokens per step, all ranks together (-1: B*T x ranks)"),
         // the model
         flag("-e", "--model", &o.model, "checkpoint to start from (llm.c .bin, or a Hugging Face folder / .safetensors), or descriptor dN / lNhNcN"),
         flag(nullptr, "--block-size", &o.block_size, 0, 1 << 20, "maxT of a fresh model (0: -t)"),
@@ -145,6 +150,8 @@ static std::vector<Flag> train_flags(Options& o) {
         flag("-nk", "--keep-checkpoints", &o.keep_checkpoints, 0, 1000000000, "keep the newest K checkpoints (0: all)"),
         flag("-y", "--resume", &o.resume, 0, 1, "1: resume from the latest checkpoint in -o"),
         flag(nullptr, "--skip-nonfinite", &o.skip_nonfinite, 0, 1, "1: skip NaN/inf steps instead of stopping"),
+        // several processes (mpirun)
+        flag("-z", "--zero-stage", &o.zero_stage, 0, 1, "1: ZeRO-1, each mpirun rank keeps AdamW's m and v for 1/N of the parameters"),
     };
 }
 
@@ -263,13 +270,17 @@ static void build_model(GPT2& model, const Options& opt, const Tokenizer& tok) {
     gpt2_set_precision(model, parse_precision(opt.precision));
 }
 
-// -d: micro-batches of B*T tokens per optimizer step (gradient accumulation)
+// -d: micro-batches of B*T tokens per optimizer step (gradient accumulation), all ranks together:
+// under mpirun -np N each rank runs 1/N of them, and -d defaults to one micro-batch per rank
 static int micro_batches_per_step(const Options& opt) {
-    const int64_t tokens_per_micro = (int64_t)opt.batch_size * opt.seq_len;
-    const int64_t total_batch = opt.total_batch_size > 0 ? opt.total_batch_size : tokens_per_micro;
+    const int64_t tokens_per_micro = (int64_t)opt.batch_size * opt.seq_len, N = distributed_size();
+    const int64_t total_batch = opt.total_batch_size > 0 ? opt.total_batch_size : tokens_per_micro * N;
     if (total_batch % tokens_per_micro != 0)
         throw UsageError("-d " + std::to_string(total_batch) + " is not a multiple of B*T = " +
                          std::to_string(tokens_per_micro));
+    if (total_batch % (tokens_per_micro * N) != 0)
+        throw UsageError("-d " + std::to_string(total_batch) + " is not a multiple of ranks x B*T = " +
+                         std::to_string(N) + " x " + std::to_string(tokens_per_micro));
     return (int)(total_batch / tokens_per_micro);
 }
 
@@ -278,6 +289,7 @@ static int micro_batches_per_step(const Options& opt) {
 static TrainStepConfig train_step_config(const Options& opt, int accum_steps, int max_steps, int epoch_steps) {
     TrainStepConfig cfg;
     cfg.accum_steps = accum_steps;
+    cfg.zero_stage = opt.zero_stage;
     cfg.grad_clip = opt.grad_clip;
     cfg.seed = opt.seed;
     cfg.schedule.lr = opt.learning_rate;
@@ -302,10 +314,27 @@ static void report_extension(const ScheduleConfig& s, int max_steps, int start_s
                 s.total + 1, max_steps, lr);
 }
 
+// The part [first, second) of AdamW's m and v this rank keeps: all, or with -z 1 its shard (adamw.h).
+static std::pair<size_t, size_t> moments_part(const GPT2& model, const Options& opt) {
+    if (opt.zero_stage != 1) return {0, model.num_parameters};
+    const std::vector<size_t> cuts = gpt2_update_cuts(model, distributed_size());
+    return {cuts[distributed_rank()], cuts[distributed_rank() + 1]};
+}
+
+// Under mpirun: the ranks, their share of each step, and AdamW's memory per rank with and without -z 1.
+static void print_ranks(const GPT2& model, const Options& opt, int accum_steps) {
+    const int N = distributed_size();
+    const double moments_mb = 2.0 * model.num_parameters * sizeof(float) / 1048576.0;  // m and v
+    std::printf("ranks: %d (mpirun), %d micro-batch(es) each per step | AdamW m+v per rank: %.1f MB%s (-z 0: %.1f MB, -z 1: %.1f MB)\n",
+                N, accum_steps / N, opt.zero_stage == 1 ? moments_mb / N : moments_mb, opt.zero_stage == 1 ? " with ZeRO-1" : "",
+                moments_mb, moments_mb / N);
+}
+
 // A resumed run goes on with the AdamW moments and the loader position of its checkpoint.
 static void restore(GPT2& model, DataLoader& train_loader, const TrainState& resumed, const Options& opt) {
-    model.m_memory = resumed.m;
-    model.v_memory = resumed.v;
+    const std::pair<size_t, size_t> part = moments_part(model, opt);
+    model.m_memory.assign(resumed.m.begin() + part.first, resumed.m.begin() + part.second);
+    model.v_memory.assign(resumed.v.begin() + part.first, resumed.v.begin() + part.second);
     dataloader_restore(train_loader, resumed.loader);
     std::printf("resumed from %s at step %d\n", state_path(opt.output_dir, resumed.step).c_str(), resumed.step);
 }
@@ -343,7 +372,9 @@ struct StepPrinter {
 };
 static StepPrinter step_printer(const Options& opt) {
     StepPrinter p;
-    p.every = opt.print_every > 0 ? opt.print_every : isatty(fileno(stdout)) ? 0 : 1;
+    // subtle: under mpirun stdout is a terminal OpenMPI made, even when mpirun's own output goes to a
+    // file (a cluster job's log): several ranks print a line per step
+    p.every = opt.print_every > 0 ? opt.print_every : isatty(fileno(stdout)) && distributed_size() == 1 ? 0 : 1;
     return p;
 }
 // Ends a progress line on screen, so the next output starts a line of its own.
@@ -384,7 +415,7 @@ static void validate(GPT2& model, DataLoader& val, const Tokenizer& tok, const O
     }
     state.best_val_loss = r.loss;
     state.evals_since_best = 0;
-    if (!opt.output_dir.empty()) gpt2_save_checkpoint(model, opt.output_dir + "/model_best.bin");
+    if (!opt.output_dir.empty() && distributed_rank() == 0) gpt2_save_checkpoint(model, opt.output_dir + "/model_best.bin");
 }
 
 // What the model writes now, after --prompt (or from the start of a document).
@@ -394,10 +425,56 @@ static void print_sample(GPT2& model, const Tokenizer& tok, const Options& opt, 
     std::printf("---\n");
 }
 
+// AdamW's m and v into state, for its file: the model's, or with -z 1 every rank's shard gathered on
+// rank 0 (all ranks call it), so that a state file never depends on the number of ranks.
+static void collect_moments(const GPT2& model, const Options& opt, TrainState& state) {
+    const size_t n = model.num_parameters;
+    if (model.m_memory.empty()) {  // no step taken yet
+        state.m.assign(n, 0.0f), state.v = state.m;
+        return;
+    }
+    if (opt.zero_stage != 1) {
+        state.m = model.m_memory, state.v = model.v_memory;
+        return;
+    }
+    state.m.resize(distributed_rank() == 0 ? n : 0), state.v.resize(state.m.size());
+    const std::vector<size_t> cuts = gpt2_update_cuts(model, distributed_size());
+    distributed_gather(model.m_memory.data(), state.m.data(), cuts);
+    distributed_gather(model.v_memory.data(), state.v.data(), cuts);
+}
+
+// Whether x holds on any rank. Under mpirun every rank must take the same decision at every step, or
+// the others would wait for it forever in the next sum: the last step by any rank's --time-budget
+// clock, or a signal to any rank, ends the run on every rank. (One process: x.)
+static bool any_rank(bool x) {
+    double v = x;
+    distributed_max(&v, 1);
+    return v > 0;
+}
+
+// The agreement check: a hash of the command line, the model's shape and weights and the data's
+// files, the same on every rank or a one-line error (distributed.h). Nothing to check in one process.
+static void check_ranks_agree(const std::vector<std::string>& args, const GPT2& model, const DataLoader& train,
+                              const DataLoader& val) {
+    if (distributed_size() == 1) return;
+    uint64_t h = HASH_START;
+    for (const std::string& a : args) h = hash_bytes(h, a.c_str(), a.size() + 1);  // with its NUL: "ab","c" != "a","bc"
+    const GPT2Config& c = model.config;
+    const int shape[6] = {c.max_seq_len, c.vocab_size, c.padded_vocab_size, c.num_layers, c.num_heads, c.channels};
+    h = hash_bytes(h, shape, sizeof shape);
+    h = hash_bytes(h, model.params_memory.data(), model.num_parameters * sizeof(float));
+    for (const DataLoader* d : {&train, &val})
+        for (size_t f = 0; f < d->files.size(); f++) {
+            h = hash_bytes(h, d->files[f].c_str(), d->files[f].size() + 1);
+            h = hash_bytes(h, &d->headers[f].num_tokens, sizeof d->headers[f].num_tokens);
+        }
+    distributed_check_agreement(h, "command line, model or data");
+}
+
 // Whether to end the run before step `step` (a signal, or --early-stop), saying why.
-static bool stop_here(const Options& opt, const TrainState& state, int step, StepPrinter& printer) {
-    if (stop_requested || (opt.early_stop > 0 && state.evals_since_best >= opt.early_stop)) end_progress(printer);
-    if (stop_requested) {
+static bool stop_here(const Options& opt, const TrainState& state, int step, bool stop, StepPrinter& printer) {
+    if (stop || (opt.early_stop > 0 && state.evals_since_best >= opt.early_stop)) end_progress(printer);
+    if (stop) {
         std::printf("stopped by a signal after step %d%s%s\n", step,
                     opt.output_dir.empty() ? " (no -o: nothing saved)" : "; resume with ./train -y 1 -o ",
                     opt.output_dir.c_str());
@@ -426,7 +503,8 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     tokenizer_load_for_model(tok, opt.tokenizer, checkpoint.empty() ? 0 : checkpoint_read_config(checkpoint).vocab_size,
                              checkpoint, /*larger_on_purpose=*/opt.vocab > 0);
     check_shard_vocab(opt.train_data, tok, tok.name);
-    if (!resumed) run_dir_check_new(opt.output_dir, opt.overwrite);  // last: --overwrite deletes
+    const bool writer = distributed_rank() == 0;  // under mpirun rank 0 alone writes files
+    if (!resumed && writer) run_dir_check_new(opt.output_dir, opt.overwrite);  // last: --overwrite deletes
     std::printf("threads: %s\n", threads_summary().c_str());  // main() set them from --threads
     if (opt.output_dir.empty()) std::printf("no -o: nothing will be saved (no checkpoints, no main.log)\n");
     // the model: from the checkpoint, or fresh from a descriptor, if it fits in memory
@@ -437,6 +515,7 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     const int64_t total_batch = (int64_t)accum_steps * B * T;  // tokens per optimizer step
     print_model_card(model, B, T);
     std::printf("batch: B=%d T=%d, %d micro-batch(es) = %ld tokens per step\n", B, T, accum_steps, (long)total_batch);
+    if (distributed_size() > 1) print_ranks(model, opt, accum_steps);
 
     // the data; subtle: ids are checked against the tokenizer's vocabulary, not the model's (which
     // may be larger, --vocab): validation looks up each target's bytes in the tokenizer
@@ -444,8 +523,11 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     lo.vocab_size = tokenizer_vocab_size(tok);
     lo.seed = opt.seed;
     lo.shuffle = opt.shuffle;
+    lo.process_rank = distributed_rank();  // under mpirun each rank reads its own windows of each step
+    lo.num_processes = distributed_size();
     DataLoader train_loader, val_loader;
     bool has_val = open_data(train_loader, val_loader, opt.train_data, opt.val_data, B, T, lo, tok);
+    check_ranks_agree(args, model, train_loader, val_loader);  // under mpirun: the same run on every rank
     const int epoch_steps = (int)(dataloader_num_batches(train_loader) / (size_t)accum_steps);
     // --time-budget: the clock stops the run (-x, if given, caps its steps), else -x (default one epoch)
     BudgetClock clock = budget_clock_for(seconds_of("--time-budget", opt.time_budget),
@@ -463,8 +545,8 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     state.argv = args;
     const int start_step = resumed ? resumed->step : 0;
     if (resumed) restore(model, train_loader, *resumed, opt);
-    std::unique_ptr<File> log = run_dir_open_log(opt.output_dir, resumed ? start_step : -1);  // none without -o
-    run_dir_save_tokenizer(opt.output_dir, tok);  // so that sample, -y 1 and -e find it
+    std::unique_ptr<File> log = run_dir_open_log(writer ? opt.output_dir : "", resumed ? start_step : -1);  // none without -o
+    if (writer) run_dir_save_tokenizer(opt.output_dir, tok);  // so that sample, -y 1 and -e find it
     stop_on_signals();  // Ctrl-C: the loop saves and stops (data/common/stop.h)
 
     Batches batches{train_loader, opt.overfit != 0, {}, {}};
@@ -473,33 +555,39 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
     budget_clock_start(clock);  // --time-budget: the clock counts from here
     int step = start_step;
     for (; step <= max_steps; step++) {
-        bool last_step = step == max_steps || budget_clock_spent(clock, step, opt.warmup);
-        if (!(resumed && step == start_step)) {  // a resumed run already validated, sampled and saved here
+        bool last_step = any_rank(step == max_steps || budget_clock_spent(clock, step, opt.warmup));
+        bool stop = false;  // a signal on any rank, asked after the validation and sample it may cut short
+        if (resumed && step == start_step) stop = any_rank(stop_requested);
+        else {  // a resumed run already validated, sampled and saved here
             if (has_val && opt.val_every > 0 && (step % opt.val_every == 0 || last_step))
             {
                 end_progress(printer);
                 validate(model, val_loader, tok, opt, step, state, log.get());
             }
-            if (opt.sample_every > 0 && opt.gen_tokens > 0 && ((step > 0 && step % opt.sample_every == 0) || last_step))
+            if (writer && opt.sample_every > 0 && opt.gen_tokens > 0 && ((step > 0 && step % opt.sample_every == 0) || last_step))
             {
                 end_progress(printer);
                 print_sample(model, tok, opt, step);
             }
             // checkpoints every -n steps, at the end, and when asked to stop
+            stop = any_rank(stop_requested);  // a signal from now on counts at the next step
             bool every_n = opt.checkpoint_every > 0 && step > 0 && step % opt.checkpoint_every == 0;
-            if (!opt.output_dir.empty() && (every_n || last_step || stop_requested)) {
-                state.loader = dataloader_state(train_loader);
+            if (!opt.output_dir.empty() && (every_n || last_step || stop)) {
+                state.loader = dataloader_state(train_loader);  // every rank's is one process's (dataloader.h)
                 budget_clock_save(clock, state);
-                run_dir_save_checkpoint(opt.output_dir, step, model, state, opt.keep_checkpoints);
+                collect_moments(model, opt, state);
+                if (writer) run_dir_save_checkpoint(opt.output_dir, step, model, state, opt.keep_checkpoints);
                 end_progress(printer);
                 std::printf("wrote %s\n", model_path(opt.output_dir, step).c_str());
             }
         }
-        if (last_step || stop_here(opt, state, step, printer)) break;
+        if (last_step || stop_here(opt, state, step, stop, printer)) break;
 
         // one optimizer step (model/train/train_step.cpp): accumulate over micro-batches, clip, update
         auto t0 = std::chrono::steady_clock::now();
-        step_cfg.schedule.clock_progress = budget_clock_progress(clock);  // --time-budget: the lr follows the clock
+        double progress = budget_clock_progress(clock);  // --time-budget: the lr follows the clock,
+        distributed_max(&progress, 1);                    // the one furthest along on every rank
+        step_cfg.schedule.clock_progress = progress;
         StepResult r = gpt2_train_step(model, step_cfg, step, B, T, [&](int* in, int* tg) { batches.next(in, tg); });
         if (!r.updated && !opt.skip_nonfinite) {
             end_progress(printer);
@@ -635,9 +723,17 @@ static void wait_passively(char** argv) {
 #endif
 }
 
+// The one line of an error. Under mpirun rank 0's starts with "error: " as always; another rank's
+// (each rank prints its own: a file may be missing on one machine only) names the rank first.
+static void print_error(const char* what) {
+    if (distributed_rank() == 0) std::fprintf(stderr, "error: %s\n", what);
+    else std::fprintf(stderr, "rank %d: error: %s\n", distributed_rank(), what);
+}
+
 int main(int argc, char** argv) {
     wait_passively(argv);  // first: it may restart ./train
     try {
+        distributed_init(&argc, &argv);  // under mpirun: MPI starts, ranks > 0 stop printing
         std::string name = argc >= 2 ? argv[1] : "";
         bool sub = name == "tokenizer" || name == "prepare" || name == "sample" || name == "bench" || name == "export";
         std::vector<std::string> args(argv + (sub ? 2 : 1), argv + argc);
@@ -649,14 +745,19 @@ int main(int argc, char** argv) {
                                           : train_command(args);
         int threads = 0;
         cmd.flags.push_back(threads_flag(&threads));  // the flag every subcommand shares
-        if (!flags_parse(cmd, args)) return 0;        // --help: printed
-        set_threads(threads);
-        return cmd.run();
+        if (!flags_parse(cmd, args)) {                // --help: printed
+            distributed_finalize();
+            return 0;
+        }
+        set_threads(threads > 0 ? threads : distributed_default_threads());  // mpirun: the cores shared among ranks
+        int status = cmd.run();
+        distributed_finalize();
+        return status;
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
-        return 2;
+        print_error(e.what());
+        return distributed_exit(2);  // mpirun: ends every rank
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
-        return 1;
+        print_error(e.what());
+        return distributed_exit(1);
     }
 }

@@ -103,6 +103,9 @@ static void load_shard(DataLoader& loader, size_t file) {
 static void init_common(DataLoader& loader, int B, int T, const DataLoaderOptions& opt) {
     if (B <= 0 || T <= 0) throw UsageError("dataloader: B and T must be positive (got B=" + std::to_string(B) +
                                            " T=" + std::to_string(T) + ")");
+    if (opt.num_processes < 1 || opt.process_rank < 0 || opt.process_rank >= opt.num_processes)
+        throw UsageError("dataloader: process " + std::to_string(opt.process_rank) + " of " +
+                         std::to_string(opt.num_processes) + " does not exist");
     loader.B = B;
     loader.T = T;
     loader.opt = opt;
@@ -154,8 +157,9 @@ void dataloader_init_tokens(DataLoader& loader, std::vector<uint16_t> tokens, co
     init_common(loader, B, T, opt);
 }
 
-void dataloader_next_batch(DataLoader& loader, int* inputs, int* targets) {
-    DataLoaderState& s = loader.state;
+// inputs (B,T), targets (B,T) from the window at the loader's position.
+static void read_window(DataLoader& loader, int* inputs, int* targets) {
+    const DataLoaderState& s = loader.state;
     load_shard(loader, loader.shard_order[s.shard]);  // maps it on the first batch of a shard
     // seek to the window: B*T+1 consecutive tokens of the current shard
     size_t BT = (size_t)loader.B * (size_t)loader.T;
@@ -164,19 +168,30 @@ void dataloader_next_batch(DataLoader& loader, int* inputs, int* targets) {
         inputs[i] = window[i];
         targets[i] = window[i + 1];
     }
-    // advance: next window, else next shard, else next epoch (which reshuffles)
-    DataLoaderState next = s;
+}
+
+// The next window, else the next shard, else the next epoch (which reshuffles).
+static void advance(DataLoader& loader) {
+    DataLoaderState next = loader.state;
     next.batch++;
-    if (next.batch == loader.batch_order.size()) {
-        next.batch = 0;
-        next.shard++;
-        if (next.shard == loader.files.size()) {
-            next.shard = 0;
-            next.epoch++;
-        }
-        dataloader_restore(loader, next);
-    } else {
-        s = next;
+    if (next.batch < loader.batch_order.size()) {
+        loader.state = next;
+        return;
+    }
+    next.batch = 0;
+    next.shard++;
+    if (next.shard == loader.files.size()) {
+        next.shard = 0;
+        next.epoch++;
+    }
+    dataloader_restore(loader, next);
+}
+
+void dataloader_next_batch(DataLoader& loader, int* inputs, int* targets) {
+    // several processes: the next N windows are one per process, this one reads its own
+    for (int p = 0; p < loader.opt.num_processes; p++) {
+        if (p == loader.opt.process_rank) read_window(loader, inputs, targets);
+        advance(loader);
     }
 }
 

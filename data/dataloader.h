@@ -5,7 +5,9 @@
 // Order: llm.c's by default, batch k of a shard covers tokens k*B*T .. k*B*T + B*T (the +1 is the last
 // target), shard after shard, epoch after epoch. With shuffle, each epoch permutes the shard order
 // and each shard permutes its batch windows, from the seed alone, so a saved DataLoaderState resumes
-// exactly. Unlike llm.c: a single process (no rank striding) and no uint32 (Llama 3) shards.
+// exactly. Several processes (model/train/distributed.h) share one order, as llm.c's: with N of
+// them, each call covers the next N windows and process r reads the r-th, so together they read the
+// windows one process would, and every process's state is that one process's. No uint32 (Llama 3) shards.
 #pragma once
 #include <cstddef>  // size_t
 #include <cstdint>  // uint16_t, uint64_t
@@ -18,6 +20,8 @@ struct DataLoaderOptions {
     bool shuffle = false;   // seeded shuffle of shard order and of window starts
     uint64_t seed = 1337;   // for shuffle
     int vocab_size = 0;     // ids must be below this (the run's vocabulary): else an Error naming the shard; 0 = unchecked
+    int process_rank = 0;   // with num_processes N: each batch is window process_rank of the next N
+    int num_processes = 1;  // (llm.c's dataloader_init arguments; distributed.h's rank and size)
 };
 
 // Where the loader is, for exact resume: restore it and the next batch is the same.
@@ -58,7 +62,8 @@ void dataloader_init(DataLoader& loader, const std::string& pattern, int B, int 
 void dataloader_init_tokens(DataLoader& loader, std::vector<uint16_t> tokens, const std::string& name, int B, int T,
                             const DataLoaderOptions& opt);
 // inputs (B,T), targets (B,T): targets[b,t] = inputs[b,t+1] within one window of B*T+1 tokens.
-// Then advances, wrapping to the next shard and the next epoch.
+// Then advances, wrapping to the next shard and the next epoch. With opt.num_processes N, the
+// window is number opt.process_rank of the next N, and the loader advances past all N.
 void dataloader_next_batch(DataLoader& loader, int* inputs, int* targets);
 // Back to the first batch of epoch 0 (before each validation pass).
 void dataloader_reset(DataLoader& loader);

@@ -4,6 +4,7 @@
 #   sh dev/deps.sh find omp-flags|omp-libs CXX    prints CXX's OpenMP compile or link flags (OMP_FLAGS, OMP_LIBS)
 #   sh dev/deps.sh check CXX NO_OMP EIGEN_INC DOCTEST_INC "OMP_FLAGS"    (make's deps target) checks what the build
 #       uses; as root on Debian/Ubuntu it installs Eigen and doctest, otherwise it prints what to install and exits 1.
+#       With CXX=mpicxx (make MPI=1) it does the same for OpenMPI (Debian libopenmpi-dev openmpi-bin).
 # `find` exits 1 when it found nothing and then prints Debian's place (where `check`, as root, installs).
 # Headers are looked for through pkg-config, then Homebrew (/opt/homebrew on arm64, /usr/local on Intel), MacPorts
 # (/opt/local), /usr. OpenMP: g++ ships libgomp; clang++ needs LLVM's libomp (Debian libomp-dev); Apple's clang has
@@ -61,6 +62,20 @@ macos() { [ "${DETECT_UNAME:-$(uname -s)}" = Darwin ]; }
 # make's deps target: are the headers where the build looks, and does CXX compile an OpenMP include?
 check() {
     CXX=$1 NO_OMP=$2 EIGEN_INC=$3 DOCTEST_INC=$4 OMP_FLAGS=$5
+    # make MPI=1: OpenMPI's compiler wrapper and mpirun
+    if [ "${CXX##*/}" = mpicxx ] && ! command -v "$CXX" >/dev/null; then
+        if [ -z "$ROOT" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "deps: installing libopenmpi-dev openmpi-bin (make MPI=1)"
+            (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenmpi-dev openmpi-bin) >/dev/null || exit 1
+        fi
+        if ! command -v "$CXX" >/dev/null; then
+            echo "deps: make MPI=1 builds with OpenMPI's mpicxx, which is missing. Install it with:" >&2
+            if macos; then echo "    brew install open-mpi                               (macOS)" >&2
+            else echo "    sudo apt-get install libopenmpi-dev openmpi-bin     (Debian/Ubuntu)" >&2; fi
+            echo "or on a cluster: module load openmpi (or your site's MPI); or build without MPI=1" >&2
+            exit 1
+        fi
+    fi
     have() { [ -f "$EIGEN_INC/Eigen/Core" ] && [ -f "$DOCTEST_INC/doctest.h" ]; }
     # installs into the real machine only, never into a test's fake tree (DETECT_ROOT)
     if ! have && [ -z "$ROOT" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -2,6 +2,9 @@
 // The thread count is train.cpp's main's (--threads, shared by every subcommand).
 // Tokens are synthetic and fixed, token i = (i * 2654435761 mod 2^32) mod V, so that a
 // peer program (dev/bench_pytorch.py) can feed the very same batch.
+// Under mpirun (make MPI=1) every rank runs the step on its own batch of B, and the line adds
+// ranks=, comm_ms_per_step= (time inside MPI calls: the gradient sum, ZeRO-1's gather) and counts
+// tok_per_s over all ranks (dev/bench_mpi.sh compares it with one process).
 #include "model/cli/bench.h"
 
 #include <algorithm>  // sort
@@ -18,6 +21,7 @@
 #include "model/gpt2.h"
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
 #include "model/train/train_step.h"  // gpt2_train_step: the trainer's step, timed
+#include "model/train/distributed.h"  // mpirun: ranks, the time spent communicating
 #include "model/matmul.h"    // matmul_forward: the ceiling is measured with the model's own GEMM
 #include "model/gemm_bf16.h"  // bf16_kernel: which kernel runs, printed as gemm=
 #include "model/precision.h"  // --precision
@@ -166,18 +170,22 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, Precision
         std::copy(targets, targets + (size_t)B * T, out);
     };
 
-    std::vector<double> ms;
+    const int ranks = distributed_size();
+    cfg.accum_steps = ranks;  // one micro-batch per rank
+    std::vector<double> ms, comm_ms;
     double first_loss = 0, last_loss = 0;
     for (int step = 0; step < o.warmup + o.steps; step++) {
         if (step == o.warmup && o.profile) profile_enable(true);  // count only timed steps
         auto t0 = std::chrono::steady_clock::now();
+        const double comm0 = distributed_comm_seconds();
         StepResult r = gpt2_train_step(model, cfg, step, B, T, next_batch);
         if (step >= o.warmup) ms.push_back(1000.0 * seconds_since(t0));
+        if (step >= o.warmup) comm_ms.push_back(1000.0 * (distributed_comm_seconds() - comm0));
         if (step == 0) first_loss = r.loss;
         last_loss = r.loss;
     }
     const double step_ms = median(ms);
-    const double tok_per_s = (double)B * T / (step_ms / 1000.0);
+    const double tok_per_s = (double)ranks * B * T / (step_ms / 1000.0);  // every rank's tokens
     const double gflops = gpt2_flops_per_token(c, T) * tok_per_s / 1e9;
     // the model card's memory: parameters, gradients, AdamW m and v, activations and one
     // layer's activation gradients (what ./train prints at start)
@@ -205,6 +213,8 @@ static void bench_config(const BenchConfig& bc, const BenchOptions& o, Precision
                 precision == Precision::bf16 ? "bf16" : "fp32",
                 step_ms, tok_per_s, gflops, ceiling, ceiling > 0 ? gflops / ceiling : 0.0, rss, base_rss, card_mb,
                 rss > 0 ? rss / card_mb : 0.0, rss > 0 ? (rss - base_rss) / card_mb : 0.0, first_loss, last_loss);
+    if (ranks > 1) std::printf("bench: config=%s ranks=%d comm_ms_per_step=%.2f compute_ms_per_step=%.2f\n", bc.name.c_str(), ranks,
+                               median(comm_ms), step_ms - median(comm_ms));
     if (o.profile) {
         double mean_ms = 0;  // the table sums every timed step, so it is compared with the mean
         for (double x : ms) mean_ms += x / ms.size();

@@ -5,7 +5,7 @@
 #include "model/reduce.h"  // sum_double: the norm's sums, vectorised and deterministic
 #include "model/views.h"   // ConstVec: a chunk of v as an Eigen array, for its vector sqrt
 
-#include <algorithm>  // min
+#include <algorithm>  // min, max
 #include <cmath>      // pow, sqrt
 
 // ----------------------------------------------------------------------------
@@ -49,7 +49,7 @@ void adamw_update(float* params, const float* grads, float* m, float* v, size_t 
     // not in the plain loop is sqrt: std::sqrt can set errno, which keeps the compiler from
     // vectorising a loop that calls it, so the chunk's square roots come from Eigen's vector
     // sqrt (exact, like std::sqrt: IEEE rounds both correctly).
-    const size_t CHUNK = 1024;
+    const size_t CHUNK = ADAMW_CHUNK;
     #pragma omp parallel for if(worth_threads(n))
     for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
         const size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
@@ -101,18 +101,42 @@ void clip_grads(float* grads, size_t n, double norm, float max_norm) {
 }
 
 void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t) {
+    gpt2_update_shard(model, learning_rate, cfg, t, 0, model.num_parameters);
+}
+
+void gpt2_update_shard(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t, size_t begin, size_t end) {
     if (model.m_memory.empty()) {  // lazily: inference never needs them
-        model.m_memory.assign(model.num_parameters, 0.0f);
-        model.v_memory.assign(model.num_parameters, 0.0f);
+        model.m_memory.assign(end - begin, 0.0f);
+        model.v_memory.assign(end - begin, 0.0f);
     }
     if (model.precision == Precision::bf16) model.params_bf16.resize(model.num_parameters);
-    size_t offset = 0;
+    size_t offset = 0;  // where tensor e starts in the parameters
     for (const ParameterInfo& e : model.param_table) {
-        float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
-        bf16* copy = model.precision == Precision::bf16 ? model.params_bf16.data() + offset : nullptr;
-        adamw_update(model.params_memory.data() + offset, model.grads_memory.data() + offset,
-                     model.m_memory.data() + offset, model.v_memory.data() + offset, e.count, learning_rate, cfg, wd, t,
-                     copy);
+        // the part of this tensor inside [begin, end): all of it without ZeRO-1
+        const size_t lo = std::max(offset, begin), hi = std::min(offset + e.count, end);
         offset += e.count;
+        if (lo >= hi) continue;
+        float wd = e.decay ? cfg.weight_decay : 0.0f;  // no decay on biases and LayerNorm
+        bf16* copy = model.precision == Precision::bf16 ? model.params_bf16.data() + lo : nullptr;
+        adamw_update(model.params_memory.data() + lo, model.grads_memory.data() + lo, model.m_memory.data() + (lo - begin),
+                     model.v_memory.data() + (lo - begin), hi - lo, learning_rate, cfg, wd, t, copy);
     }
+}
+
+std::vector<size_t> gpt2_update_cuts(const GPT2& model, int shards) {
+    const size_t n = model.num_parameters;
+    std::vector<size_t> cuts(shards + 1, n);
+    cuts[0] = 0;
+    for (int r = 1; r < shards; r++) {
+        const size_t at = n * (size_t)r / (size_t)shards;
+        size_t offset = 0;  // where tensor e starts
+        for (const ParameterInfo& e : model.param_table) {
+            if (at < offset + e.count) {  // tensor e holds `at`: up to its next chunk start (or its end)
+                cuts[r] = std::min(offset + e.count, offset + (at - offset + ADAMW_CHUNK - 1) / ADAMW_CHUNK * ADAMW_CHUNK);
+                break;
+            }
+            offset += e.count;
+        }
+    }
+    return cuts;
 }

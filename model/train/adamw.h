@@ -15,6 +15,7 @@
 //   https://pytorch.org/docs/stable/generated/torch.optim.AdamW.html
 #pragma once
 #include <cstddef>  // size_t
+#include <vector>
 
 #include "model/gpt2.h"  // GPT2: gpt2_update walks its parameter table
 
@@ -44,3 +45,14 @@ void clip_grads(float* grads, size_t n, double norm, float max_norm);
 // table, with weight decay only on the tensors the table marks. m and v are allocated by the first call.
 // In bf16 (model.precision) it also refreshes model.params_bf16, the weights the products read.
 void gpt2_update(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t);
+// ZeRO-1 (distributed.h): the same step over parameters [begin, end) only, the shard of this rank;
+// m and v then hold that shard alone (end - begin each). gpt2_update is the shard [0, num_parameters).
+void gpt2_update_shard(GPT2& model, float learning_rate, const AdamWConfig& cfg, int t, size_t begin, size_t end);
+// Where to cut the parameters into `shards` (shards + 1 entries, 0 .. num_parameters): cut r is about
+// num_parameters * r / shards, moved up to a tensor's start or to a multiple of ADAMW_CHUNK into it.
+// subtle: only there does each element take the same path through adamw_update's chunks as in the
+// whole update (a chunk's tail runs other instructions, e.g. no fused multiply-add), so that
+// sharding changes no bit; a cut anywhere else moved a weight by an ulp (test_adamw.cpp).
+std::vector<size_t> gpt2_update_cuts(const GPT2& model, int shards);
+// the elements adamw_update takes in one pass (16 KB of each array: in L1)
+constexpr size_t ADAMW_CHUNK = 1024;

@@ -2,6 +2,8 @@
 // Bits per byte (loss / ln 2 * tokens / text bytes) is the figure that compares runs with
 // different tokenizers: the text bytes come from tokenizer_text_bytes, the same count the
 // shard headers of `./train prepare` record. Forward passes only, no gradients, no dropout.
+// Under mpirun the batches are shared among the ranks (the loader's process_rank, num_processes:
+// rank r runs batches r, r+N, ...) and the result is the same on every rank, and one process's.
 #pragma once
 #include "data/dataloader.h"      // DataLoader
 #include "model/gpt2.h"           // GPT2, gpt2_forward

@@ -12,11 +12,11 @@
 #include "tokenizer/vocab_io.h"        // vocab_save
 
 void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep) {
+    if (state.m.size() != model.num_parameters)  // a caller's slip, never a user's
+        throw Error(state_path(dir, step) + ": AdamW m has " + std::to_string(state.m.size()) + " entries, the model " +
+                    std::to_string(model.num_parameters) + " parameters");
     gpt2_save_checkpoint(model, model_path(dir, step));  // the weights first,
     state.step = step;
-    state.m = model.m_memory;
-    state.v = model.v_memory;
-    if (state.m.empty()) state.m.assign(model.num_parameters, 0.0f), state.v = state.m;  // no step taken yet
     train_state_save(state_path(dir, step), state);      // then the state, which marks the pair complete
     if (keep > 0) {  // -nk: drop the oldest pairs, state first so a model never lacks its state
         std::vector<int> steps = saved_steps(dir);

@@ -15,7 +15,8 @@
 #include "model/train/train_state.h"   // TrainState, model_path, state_path, saved_steps
 #include "tokenizer/tokenizer.h"       // Tokenizer
 
-// Writes DIR/model_N.bin then DIR/state_N.bin (state.step, m and v taken from the model); with
+// Writes DIR/model_N.bin then DIR/state_N.bin (state.step set here; state.m and state.v, all
+// num_parameters of each, filled by the caller: train.cpp gathers them under ZeRO-1); with
 // keep > 0 (-nk) removes all but the newest `keep` pairs, each state before its model.
 void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep);
 // Makes DIR and opens DIR/main.log: anew for a fresh run (resumed_step < 0), else for appending

@@ -230,3 +230,40 @@ TEST_CASE("dataloader/shuffle depends on every bit of the seed") {
     CHECK(order_of(1 + (1ull << 63)) != one);
     CHECK(order_of(65537) != order_of(1 + (1ull << 63)));
 }
+
+TEST_CASE("dataloader/processes: rank r of N reads window r of every N, and together they read one process's") {
+    // B=2 T=3 over shards of 25 and 31 tokens (9 windows an epoch), N=2 and N=3, sequential and
+    // shuffled: 4 epochs of one process's batches against the processes' batches interleaved
+    // (call k of rank r is batch k*N + r), and every process's state is the one process's after them
+    std::string dir = make_shards({25, 31});
+    for (bool shuffle : {false, true})
+        for (int N : {2, 3}) {
+            CAPTURE(shuffle);
+            CAPTURE(N);
+            DataLoaderOptions o;
+            o.shuffle = shuffle;
+            DataLoader one;
+            dataloader_init(one, dir + "/x_train_*.bin", 2, 3, o);
+            std::vector<DataLoader> ranks(N);
+            for (int r = 0; r < N; r++) {
+                o.process_rank = r, o.num_processes = N;
+                dataloader_init(ranks[r], dir + "/x_train_*.bin", 2, 3, o);
+            }
+            for (int k = 0; k < 4 * 9; k++)
+                for (int r = 0; r < N; r++) {
+                    CAPTURE(k);
+                    CAPTURE(r);
+                    REQUIRE(next(ranks[r]) == next(one));
+                }
+            for (int r = 0; r < N; r++) {
+                CHECK(ranks[r].state.epoch == one.state.epoch);
+                CHECK(ranks[r].state.shard == one.state.shard);
+                CHECK(ranks[r].state.batch == one.state.batch);
+            }
+        }
+    DataLoaderOptions bad;
+    bad.process_rank = 2, bad.num_processes = 2;
+    DataLoader loader;
+    CHECK_THROWS_WITH_AS(dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, bad),
+                         "dataloader: process 2 of 2 does not exist", UsageError);
+}

@@ -201,3 +201,50 @@ TEST_CASE("adamw/grad_norm fast against naive") {
         CHECK(std::fabs(fast - plain) <= 2.0 * n * std::ldexp(1.0, -53) * plain);
     }
 }
+
+TEST_CASE("adamw/gpt2_update_cuts: a tensor's start or a chunk into it, after n*r/shards") {
+    GPT2 model;
+    gpt2_build_from_descriptor(model, "l2h2c32", 16, 32, 7);
+    const size_t n = model.num_parameters;  // 30080 (V=32 padded to Vp=128, maxT=16, C=32, L=2)
+    // the offsets: wte 0 (4096), wpe 4096 (512), ln1w 4608, ln1b 4672, qkvw 4736 (6144), qkvb 10880,
+    // attprojw 11072 (2048), attprojb 13120, ln2w 13184, ln2b 13248, fcw 13312 (8192), ...
+    // n/3 = 10026 is 5290 into qkvw: its next chunk start, 6144 in, is its end, 10880;
+    // 2n/3 = 20053 is 6741 into fcw: its next chunk start is 7168 in, 20480
+    CHECK(gpt2_update_cuts(model, 1) == std::vector<size_t>{0, n});
+    std::vector<size_t> three = gpt2_update_cuts(model, 3);
+    REQUIRE(three.size() == 4);
+    CHECK(three[0] == 0);
+    CHECK(three[1] == 10880);
+    CHECK(three[2] == 20480);
+    CHECK(three[3] == n);
+}
+
+// subtle: with cuts anywhere else (say n/3 exactly), a weight moved by an ulp: a chunk's last
+// elements run adamw_update's tail loop, which rounds (fused multiply-add or not) otherwise
+TEST_CASE("adamw/gpt2_update_shard: three shards (ZeRO-1's) update the same bits as the whole model") {
+    // cuts inside tensors, so a tensor's weight decay and its m, v offsets are cut in two; three
+    // steps with weight decay 0.1
+    GPT2 whole, sharded;
+    gpt2_build_from_descriptor(whole, "l2h2c32", 16, 32, 7);
+    gpt2_build_from_descriptor(sharded, "l2h2c32", 16, 32, 7);
+    const size_t n = whole.num_parameters;
+    const std::vector<size_t> cut = gpt2_update_cuts(whole, 3);
+    AdamWConfig cfg;
+    cfg.weight_decay = 0.1f;
+    std::vector<float> m[3], v[3];  // each shard's moments, as each rank keeps them
+    for (int t = 1; t <= 3; t++) {
+        whole.grads_memory = sharded.grads_memory = random_floats(n, 40 + t);
+        gpt2_update(whole, 1e-2f, cfg, t);
+        for (int s = 0; s < 3; s++) {
+            sharded.m_memory = m[s], sharded.v_memory = v[s];
+            gpt2_update_shard(sharded, 1e-2f, cfg, t, cut[s], cut[s + 1]);
+            m[s] = sharded.m_memory, v[s] = sharded.v_memory;
+            CHECK(m[s].size() == cut[s + 1] - cut[s]);
+        }
+    }
+    std::vector<float> all_m, all_v;
+    for (int s = 0; s < 3; s++) all_m.insert(all_m.end(), m[s].begin(), m[s].end()), all_v.insert(all_v.end(), v[s].begin(), v[s].end());
+    check_tensor_abs("params", sharded.params_memory.data(), whole.params_memory.data(), n, 0.0);  // element-wise: no bit moves
+    check_tensor_abs("m", all_m.data(), whole.m_memory.data(), n, 0.0);
+    check_tensor_abs("v", all_v.data(), whole.v_memory.data(), n, 0.0);
+}
