@@ -690,7 +690,7 @@ static Command train_command(const std::vector<std::string>& args) {
 
 // The one owner of threads: OpenMP's pool for our loops and the GEMMs they split (0: its default,
 // $OMP_NUM_THREADS or all cores). Called once, before any subcommand runs. How the threads wait
-// between loops is set even before, by wait_passively (below).
+// between loops is set even before, by wait_briefly (below).
 static void set_threads(int threads) {
 #ifdef _OPENMP
     if (threads > 0) omp_set_num_threads(threads);
@@ -699,25 +699,36 @@ static void set_threads(int threads) {
 #endif
 }
 
-// Threads that wait sleep (OMP_WAIT_POLICY=passive) unless the user chose how they wait.
-// Why: by default libgomp's waiting threads spin ~300,000 times before they sleep. When another
-// program keeps one core busy, a spinning thread and the thread it waits for take turns on the
-// cores, each parallel loop waits out a time slice, and a small model trained 200x slower on 2
-// threads than on 1 (issue 12). Sleeping, a thread costs a wake-up per parallel loop instead
-// (microseconds), which loops too small to repay it avoid by running on one thread (model/parallel.h).
-// subtle: libgomp reads OMP_WAIT_POLICY once, in its constructor, before main() runs, so setting
-// it now is too late for this process: ./train sets it and restarts itself (same pid, arguments,
-// open files). The variable it set stops a second restart. If no restart is possible, ./train runs on
-// spinning, and the threads line says so. Set OMP_WAIT_POLICY (or GOMP_SPINCOUNT) yourself to
-// choose otherwise, or to skip the restart (under a debugger, say).
-static void wait_passively(char** argv) {
+// Threads that wait spin a little, then sleep, unless the user chose how they wait.
+// Why: by default libgomp's waiting threads spin ~300,000 times (~3 ms) before they sleep. When
+// another program keeps one core busy, a spinning thread and the thread it waits for take turns on
+// the cores, each parallel loop waits out a time slice, and a small model trained 200x slower on 2
+// threads than on 1 (issue 12). Sleeping at once (OMP_WAIT_POLICY=passive) removes that, but then
+// every parallel loop pays a wake-up, and a small model's step on an idle machine took 30% longer.
+// So: GOMP_SPINCOUNT=1000, about 10 microseconds of spinning, which covers the short gaps between
+// the loops of a step on an idle machine (as fast as spinning) and bounds what a waiting thread can
+// take from a busy core (dev/bench_busy.py measures both; the README quotes it). libgomp's spin
+// count overrides its policy; OMP_WAIT_POLICY=passive is for OpenMP runtimes without one (LLVM's
+// libomp, which clang++ links): there threads sleep at once.
+// subtle: libgomp reads both once, in its constructor, before main() runs, so setting them now is
+// too late for this process: ./train sets them and restarts itself (same pid, arguments, open
+// files). The variables it set stop a second restart. If no restart is possible, ./train runs on
+// libgomp's default spinning, and the threads line says so. Set OMP_WAIT_POLICY or GOMP_SPINCOUNT
+// yourself to choose otherwise, or to skip the restart (under a debugger, say).
+static const char* const SPIN_COUNT = "1000";
+static void wait_briefly(char** argv) {
 #ifdef _OPENMP
     // the user's choice (or no program name to restart)
     if (!argv[0] || std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
-    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;  // not set: a restart would loop
+    // not set: a restart would loop
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0 || setenv("GOMP_SPINCOUNT", SPIN_COUNT, 1) != 0) {
+        unsetenv("OMP_WAIT_POLICY");
+        return;
+    }
     execv("/proc/self/exe", argv);  // Linux: this very binary
     execvp(argv[0], argv);          // elsewhere: the program as the shell found it
     unsetenv("OMP_WAIT_POLICY");    // both failed: this process spins, and must not claim otherwise
+    unsetenv("GOMP_SPINCOUNT");
 #else
     (void)argv;
 #endif
@@ -731,7 +742,7 @@ static void print_error(const char* what) {
 }
 
 int main(int argc, char** argv) {
-    wait_passively(argv);  // first: it may restart ./train
+    wait_briefly(argv);  // first: it may restart ./train
     try {
         distributed_init(&argc, &argv);  // under mpirun: MPI starts, ranks > 0 stop printing
         std::string name = argc >= 2 ? argv[1] : "";

@@ -1,8 +1,8 @@
 // parallel.h: when a loop is worth OpenMP's threads.
 // Every `#pragma omp parallel` of a training step carries `if(worth_threads(work))`: a loop with
 // less work than PARALLEL_MIN_WORK runs on the calling thread alone. Entering a parallel region
-// wakes the other threads, which sleep between regions (OMP_WAIT_POLICY=passive, set by
-// train.cpp's main): microseconds, more than a small loop's whole work. A small model
+// wakes the other threads, which spin briefly and then sleep between regions (train.cpp's
+// wait_briefly): a sleeping one takes microseconds to wake, more than a small loop's whole work. A small model
 // (l2h2c64, B=4, T=64) entered 89 regions per step; now 45, its GEMMs and the larger loops.
 // subtle: running a loop on one thread never changes its bits. Each iteration owns its outputs
 // and keeps its order of additions, and matmul keeps its ranges (parallel_ranges), so results

@@ -1,6 +1,6 @@
-// test_threads.cpp: how ./train's threads wait (train.cpp's wait_passively). Unless the user
-// set OMP_WAIT_POLICY or GOMP_SPINCOUNT, ./train restarts itself with OMP_WAIT_POLICY=passive,
-// so that OpenMP read it at start; a variable the user set is kept as it is. What it buys (no
+// test_threads.cpp: how ./train's threads wait (train.cpp's wait_briefly). Unless the user set
+// OMP_WAIT_POLICY or GOMP_SPINCOUNT, ./train restarts itself with OMP_WAIT_POLICY=passive and
+// GOMP_SPINCOUNT=1000, so that OpenMP read them at start; a variable the user set is kept as it is. What it buys (no
 // 200x slowdown when another program keeps a core busy) is timed by dev/bench_busy.py, not here.
 #include <doctest.h>
 
@@ -51,8 +51,8 @@ static std::string threads_line(const std::string& extra_flags) {
 TEST_CASE("threads/the threads line says how waiting threads wait") {
     ScopedEnv gomp("GOMP_SPINCOUNT", nullptr);
     {
-        ScopedEnv policy("OMP_WAIT_POLICY", nullptr);  // the user chose nothing: ./train sets passive
-        CHECK(threads_line("--threads 2") == "threads: 2 (OMP_WAIT_POLICY=passive)");
+        ScopedEnv policy("OMP_WAIT_POLICY", nullptr);  // the user chose nothing: ./train sets both
+        CHECK(threads_line("--threads 2") == "threads: 2 (OMP_WAIT_POLICY=passive, GOMP_SPINCOUNT=1000)");
         CHECK(threads_line("--threads 1") == "threads: 1");  // no thread ever waits for another
     }
     {
@@ -80,7 +80,7 @@ static std::vector<std::string> start_environment(pid_t pid) {
     return vars;
 }
 
-TEST_CASE("threads/./train restarts itself so that OpenMP reads OMP_WAIT_POLICY=passive at start") {
+TEST_CASE("threads/./train restarts itself so that OpenMP reads its wait settings at start") {
     require_input("/proc/self/environ", "a Linux /proc (this test reads a process's start environment)");
     ScopedEnv policy("OMP_WAIT_POLICY", nullptr);
     ScopedEnv gomp("GOMP_SPINCOUNT", nullptr);
@@ -98,12 +98,16 @@ TEST_CASE("threads/./train restarts itself so that OpenMP reads OMP_WAIT_POLICY=
     close(fds[0]);
     // The first image of ./train starts without the variable, restarts with it (same pid), then
     // waits on the pipe. Polled for up to 10 s: a missing restart fails when the time is up.
-    bool passive = false;
-    for (int i = 0; i < 2000 && !passive; i++) {
-        for (const std::string& v : start_environment(pid)) passive |= v == "OMP_WAIT_POLICY=passive";
-        if (!passive) usleep(5000);
+    bool passive = false, spins = false;
+    for (int i = 0; i < 2000 && !(passive && spins); i++) {
+        for (const std::string& v : start_environment(pid)) {
+            passive |= v == "OMP_WAIT_POLICY=passive";
+            spins |= v == "GOMP_SPINCOUNT=1000";
+        }
+        if (!(passive && spins)) usleep(5000);
     }
     CHECK(passive);
+    CHECK(spins);
     close(fds[1]);  // end of input: ./train encodes nothing and exits
     int status = 0;
     REQUIRE(waitpid(pid, &status, 0) == pid);

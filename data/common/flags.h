@@ -69,5 +69,5 @@ Flag threads_flag(int* threads);
 // The number of threads an OpenMP region uses now (1 without OpenMP).
 int threads_in_use();
 // What the threads line prints: the count and, with 2 or more, how the waiting ones wait, from the
-// variables OpenMP read at start: "2 (OMP_WAIT_POLICY=passive)" (train.cpp's wait_passively).
+// variables OpenMP read at start: "2 (OMP_WAIT_POLICY=passive, GOMP_SPINCOUNT=1000)" (train.cpp's wait_briefly).
 std::string threads_summary();
