@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>  // getenv, setenv, unsetenv: the wait policy
 #include <memory>   // make_shared: the options a Command owns
+#include <new>      // bad_alloc: main says "not enough memory" in one line
+#include <stdexcept>  // length_error: the same
 #include <string>
 #include <vector>
 #include <glob.h>    // glob: the first shard of -i, for its vocabulary
@@ -649,6 +651,12 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 2;
+    } catch (const std::bad_alloc&) {  // and length_error: never the library's text (issue 16)
+        std::fprintf(stderr, "error: not enough memory for this run (an allocation failed); HINT: a smaller -b, -t or model, or -r 1\n");
+        return 1;
+    } catch (const std::length_error&) {
+        std::fprintf(stderr, "error: not enough memory for this run (a size beyond any allocation); HINT: a smaller -b, -t or model\n");
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 1;

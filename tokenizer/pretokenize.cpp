@@ -60,12 +60,21 @@ void pretokenize_specials(const char* s, size_t n, const std::vector<std::string
                           const std::function<void(const char* text, size_t len)>& text,
                           const std::function<void(size_t k)>& special) {
     std::string_view all(s, n);
+    // next[k]: where specials[k] next occurs at or after i (n: nowhere), found again only once i
+    // has passed it. subtle: searching every special from i at every match was quadratic (a text
+    // of many <|endoftext|> and a vocabulary with a second special that never occurs: each match
+    // scanned the rest of the text again); an empty special would match everywhere without
+    // advancing, so it never matches (tokenizer_build refuses one in a vocabulary)
+    std::vector<size_t> next(specials.size(), n);
+    for (size_t k = 0; k < specials.size(); k++)
+        if (!specials[k].empty()) next[k] = std::min(all.find(specials[k]), n);  // npos: n
     size_t i = 0;
     while (true) {
         // the earliest special token at or after i (the longest on a tie)
         size_t best = n, best_len = 0, best_k = 0;
         for (size_t k = 0; k < specials.size(); k++) {
-            size_t p = all.find(specials[k], i);
+            if (next[k] < i) next[k] = std::min(all.find(specials[k], i), n);  // overlapped by the last match
+            size_t p = next[k];
             if (p < best || (p == best && p != n && specials[k].size() > best_len)) {
                 best = p;
                 best_len = specials[k].size();
