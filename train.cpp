@@ -6,6 +6,7 @@
 // subcommand (`./train tokenizer|prepare|sample|bench ...`, each in its own folder), parses its
 // flags (data/common/flags.h), sets the thread count and runs it.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
+#include <algorithm>  // max: the grace period after a signal
 #include <chrono>   // steady_clock: ms per step
 #include <climits>  // INT_MAX: a --time-budget run's steps, with no -x
 #include <cstdint>  // int64_t, uint64_t, INT64_MAX
@@ -506,12 +507,14 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
                         std::to_string(r.norm) + " is not finite; stopped, the last checkpoint is untouched");
         }
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        // a signal leaves the run a minute plus three of its slowest steps to save and stop (stop.h)
+        if (!stop_requested) stop_grace_seconds = std::max((int)stop_grace_seconds, 60 + (int)(3 * ms / 1000));
         print_step(printer, ms, r, step, max_steps, total_batch, flops_per_token, budget_clock_left(clock));
         log_line(log.get(), "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
     }
     end_progress(printer);
     budget_print_end(clock, start_step, step, opt.warmup);  // --time-budget: steps trained, time used
-    return 0;
+    return stop_exit_status();  // 130 or 143 after a signal, its checkpoint saved
 }
 
 // Whether args name a flag (by letter or long name, "--name=V" too).
