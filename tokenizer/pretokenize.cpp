@@ -118,6 +118,17 @@ size_t pretokenize_last_cut(const char* s, size_t n, size_t from) {
     return 0;
 }
 
+bool pretokenize_cuttable(const char* s, size_t n) {
+    if (n > 1 && pretokenize_next_cut(s, n, 1) < n) return true;
+    // a lead byte in the last 3 whose character needs more bytes than s has left
+    for (size_t i = n > 3 ? n - 3 : 0; i < n; i++) {
+        unsigned char c = s[i];
+        size_t need = c >= 0xF8 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;  // F8..FF start nothing
+        if (i + need > n) return true;
+    }
+    return false;
+}
+
 // ----------------------------------------------------------------------------
 // reading a stream in chunks that end at cuts
 

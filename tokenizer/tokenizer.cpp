@@ -55,6 +55,11 @@ void tokenizer_build(Tokenizer& tok) {
     for (int id : tok.specials) {
         if (id < 0 || (size_t)id >= tok.vocab.size() || tok.vocab[id].empty())
             throw Error(tok.name + ": special token " + std::to_string(id) + " is empty or outside the vocabulary");
+        // found by test/fuzz/fuzz_vocab_llmc.cpp: an eot spelled "th " was split by the parallel encoder
+        const std::string& sp = tok.vocab[id];
+        if (pretokenize_cuttable(sp.data(), sp.size()))
+            throw Error(tok.name + ": special token " + std::to_string(id) + " '" + sp +
+                        "' holds white space or ends inside a character: encoding in parallel would split it");
         special_id[id] = true;
     }
     auto is_special = [&](int id) { return special_id[id]; };

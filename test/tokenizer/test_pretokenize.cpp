@@ -90,6 +90,21 @@ TEST_CASE("pretokenize/specials: an empty special never matches") {
     CHECK(specials_of("ab", {""}) == "[ab]");
 }
 
+// found by test/fuzz/fuzz_vocab_llmc.cpp: a special token "th " was cut by the parallel encoder
+// (tokenizer_build now refuses such a special)
+TEST_CASE("pretokenize/cuttable: a special token the cut rule could split") {
+    auto cuttable = [](const std::string& s) { return pretokenize_cuttable(s.data(), s.size()); };
+    CHECK(cuttable("th "));            // a cut before the space
+    CHECK(cuttable("a b"));
+    CHECK(cuttable("a\xc2\xa0"));      // U+00A0 is white space too
+    CHECK(cuttable("a\xe3\x80"));      // U+3000 cut short: the text's next byte may complete it
+    CHECK_FALSE(cuttable("<|endoftext|>"));
+    CHECK_FALSE(cuttable(" x"));       // a leading space is never cut from what follows it
+    CHECK_FALSE(cuttable("\n\n"));     // nor a run of white space from itself
+    CHECK_FALSE(cuttable("\xff"));      // a byte that starts no character waits for nothing
+    CHECK_FALSE(cuttable("caf\xc3\xa9"));
+}
+
 // issue 16: every match searched for every special again from there to the end of the text, so a
 // text of many <|e|> with a second special that never occurs cost (matches x text): 400,000 matches
 // in 2 MB took minutes; the search is linear now (seconds under the sanitizers' slowest build)

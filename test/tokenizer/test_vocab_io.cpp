@@ -96,6 +96,8 @@ TEST_CASE("vocab_io/load malformed") {
         {"/badline.vocab", "scratchgpt tokenizer 1\nvocab_size 256\n0 \"\\x00\"\n7 oops\n", "expected token 1"},
         // issue 16: a special token spelled "" matched everywhere without moving on: encode never ended
         {"/emptyspecial.vocab", with_last_token(text, "special 263", "\"\""), "special token 263 is empty"},
+        // found by test/fuzz/fuzz_vocab_llmc.cpp: a special with white space inside, split by the parallel encoder
+        {"/spacedspecial.vocab", with_last_token(text, "special 263", "\"th \""), "special token 263 'th ' holds white space"},
         // a special listed again would be searched for again at every match
         {"/twice.vocab", std::string(text).replace(text.find("special 263"), 11, "special 263\nspecial 263"),
          "special id 263 listed twice"},
