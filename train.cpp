@@ -270,6 +270,9 @@ static int micro_batches_per_step(const Options& opt) {
     if (total_batch % tokens_per_micro != 0)
         throw UsageError("-d " + std::to_string(total_batch) + " is not a multiple of B*T = " +
                          std::to_string(tokens_per_micro));
+    if (total_batch / tokens_per_micro > INT_MAX)  // subtle: the cast below wrapped (-d 2^62 made 0 micro-batches)
+        throw UsageError("-d " + std::to_string(total_batch) + " is " + std::to_string(total_batch / tokens_per_micro) +
+                         " micro-batches of B*T per step, more than " + std::to_string(INT_MAX));
     return (int)(total_batch / tokens_per_micro);
 }
 
