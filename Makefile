@@ -61,7 +61,8 @@ $(BUILD)/%.o: %.cpp Makefile | deps
 # issue 16: every libFuzzer harness of test/fuzz/ (clang 16, ASan + UBSan, no OpenMP), each run FUZZ_SECONDS over its
 # seeds (test/fuzz/corpus/NAME) into a scratch corpus; a finding stops with its input in build/.../crash-NAME-*
 FUZZ_SECONDS ?= 30
-FUZZ_FLAGS   ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+# an input of at most 4 KB runs in milliseconds: 30 s is a hang (10 s gave false ones on a loaded machine)
+FUZZ_FLAGS   ?= -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 fuzz:
 	$(MAKE) CXX=clang++-16 FUZZ=1 NO_OMP=1 fuzzers
 	for f in $(FUZZERS); do mkdir -p build/clang++-16-fuzz-noomp/corpus/$$f && nice -n 19 ./build/clang++-16-fuzz-noomp/$$f -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) -artifact_prefix=build/clang++-16-fuzz-noomp/crash-$$f- build/clang++-16-fuzz-noomp/corpus/$$f test/fuzz/corpus/$${f#fuzz_} || exit 1; done
