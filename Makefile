@@ -11,6 +11,14 @@ ifeq ($(DEBUG),1)
 OPT       := -O0 -g -fsanitize=address,undefined
 LDLIBS    += -fsanitize=address,undefined
 endif
+# SANITIZE=1: the tests under ASan + UBSan at -O1 (CI), any UB report fails the run; FUZZ=1: what `make fuzz` builds
+ifneq ($(SANITIZE)$(FUZZ),)
+OPT       := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LDLIBS    += -fsanitize=address,undefined
+endif
+ifeq ($(FUZZ),1)
+OPT       += -fsanitize=fuzzer-no-link
+endif
 # Eigen, doctest and OpenMP, found by dev/deps.sh (pkg-config, Homebrew, MacPorts, /usr; Apple's clang gets
 # libomp); any of the four can be given instead: make EIGEN_INC=/opt/eigen3 OMP_FLAGS=... OMP_LIBS=...
 EIGEN_INC   := $(shell sh dev/deps.sh find eigen)
@@ -39,10 +47,11 @@ ifeq ($(BLAS),openblas)
 CXXFLAGS  += -DEIGEN_USE_BLAS
 LDLIBS    += -lopenblas
 endif
-BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
+BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(SANITIZE),-san)$(if $(FUZZ),-fuzz)$(if $(NO_OMP),-noomp)$(if $(BLAS),-$(BLAS))
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp model/*/*.cpp tokenizer/*.cpp data/*.cpp data/*/*.cpp))
-TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard test/*.cpp test/*/*.cpp test/*/*/*.cpp))
-.PHONY: all deps test test-all test-mpi data run clean bench bench-gemm bench-mpi FORCE gpt2-vocab gpt2-weights
+TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(filter-out test/fuzz/%,$(wildcard test/*.cpp test/*/*.cpp test/*/*/*.cpp)))
+FUZZERS := $(patsubst test/fuzz/%.cpp,%,$(wildcard test/fuzz/fuzz_*.cpp))
+.PHONY: all deps test test-all test-mpi data run clean bench bench-gemm bench-mpi FORCE gpt2-vocab gpt2-weights fuzz fuzzers
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -61,6 +70,18 @@ $(BUILD)/test_mpi: $(BUILD)/test/main.o $(BUILD)/test/check.o $(BUILD)/test/test
 $(BUILD)/%.o: %.cpp Makefile | deps
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
+# issue 16: every libFuzzer harness of test/fuzz/ (clang 16, ASan + UBSan, no OpenMP), each run FUZZ_SECONDS over its
+# seeds (test/fuzz/corpus/NAME) into a scratch corpus; a finding stops with its input in build/.../crash-NAME-*
+FUZZ_SECONDS ?= 30
+# an input of at most 4 KB runs in milliseconds: 30 s is a hang (10 s gave false ones on a loaded machine)
+FUZZ_FLAGS   ?= -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
+fuzz:
+	$(MAKE) CXX=clang++-16 FUZZ=1 NO_OMP=1 fuzzers
+	for f in $(FUZZERS); do mkdir -p build/clang++-16-fuzz-noomp/corpus/$$f && nice -n 19 ./build/clang++-16-fuzz-noomp/$$f -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) -artifact_prefix=build/clang++-16-fuzz-noomp/crash-$$f- build/clang++-16-fuzz-noomp/corpus/$$f test/fuzz/corpus/$${f#fuzz_} || exit 1; done
+fuzzers: $(addprefix $(BUILD)/,$(FUZZERS))
+.SECONDARY: $(patsubst %,$(BUILD)/test/fuzz/%.o,$(FUZZERS))
+$(BUILD)/fuzz_%: $(BUILD)/test/fuzz/fuzz_%.o $(LIB)
+	$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 # issue 6's speed table: both builds of ./train next to PyTorch on three configs, ~9 min (dev/bench_compare.py)
 bench:
 	/usr/bin/python3 dev/bench_compare.py

@@ -8,12 +8,15 @@
 // rank runs this same file on its share of each step (model/train/distributed.h); rank 0 alone
 // prints and writes files.
 // Flags keep llm.c's letters (train_gpt2.cu) so commands carry over between the two.
+#include <algorithm>  // max: the grace period after a signal
 #include <chrono>   // steady_clock: ms per step
 #include <climits>  // INT_MAX: a --time-budget run's steps, with no -x
 #include <cstdint>  // int64_t, uint64_t, INT64_MAX
 #include <cstdio>
 #include <cstdlib>  // getenv, setenv, unsetenv: the wait policy
 #include <memory>   // make_shared: the options a Command owns
+#include <new>      // bad_alloc: main says "not enough memory" in one line
+#include <stdexcept>  // length_error: the same
 #include <string>
 #include <utility>  // pair: a rank's part of AdamW's moments
 #include <vector>
@@ -278,6 +281,9 @@ static int micro_batches_per_step(const Options& opt) {
     if (total_batch % tokens_per_micro != 0)
         throw UsageError("-d " + std::to_string(total_batch) + " is not a multiple of B*T = " +
                          std::to_string(tokens_per_micro));
+    if (total_batch / tokens_per_micro > INT_MAX)  // subtle: the cast below wrapped (-d 2^62 made 0 micro-batches)
+        throw UsageError("-d " + std::to_string(total_batch) + " is " + std::to_string(total_batch / tokens_per_micro) +
+                         " micro-batches of B*T per step, more than " + std::to_string(INT_MAX));
     if (total_batch % (tokens_per_micro * N) != 0)
         throw UsageError("-d " + std::to_string(total_batch) + " is not a multiple of ranks x B*T = " +
                          std::to_string(N) + " x " + std::to_string(tokens_per_micro));
@@ -595,13 +601,15 @@ static int train_main(const Options& opt, const std::vector<std::string>& args, 
                         std::to_string(r.norm) + " is not finite; stopped, the last checkpoint is untouched");
         }
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        // a signal leaves the run a minute plus three of its slowest steps to save and stop (stop.h)
+        if (!stop_requested) stop_grace_seconds = std::max((int)stop_grace_seconds, 60 + (int)(3 * ms / 1000));
         print_step(printer, ms, r, step, max_steps, total_batch, flops_per_token, budget_clock_left(clock));
         log_line(log.get(), "s:%d trl:%.6f lr:%.6e norm:%.6f\n", step + 1, r.loss, r.lr, r.norm);
     }
     end_progress(printer);
     budget_print_end(clock, start_step, step, opt.warmup);  // --time-budget: steps trained, time used
     if (!opt.export_hf.empty()) export_hf(model, &tok, opt.export_hf);  // the final weights, for transformers
-    return 0;
+    return stop_exit_status();  // 130 or 143 after a signal, its checkpoint saved
 }
 
 // Whether args name a flag (by letter or long name, "--name=V" too).
@@ -767,6 +775,12 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         print_error(e.what());
         return distributed_exit(2);  // mpirun: ends every rank
+    } catch (const std::bad_alloc&) {  // and length_error: never the library's text (issue 16)
+        print_error("not enough memory for this run (an allocation failed); HINT: a smaller -b, -t or model, or -r 1");
+        return distributed_exit(1);
+    } catch (const std::length_error&) {
+        print_error("not enough memory for this run (a size beyond any allocation); HINT: a smaller -b, -t or model");
+        return distributed_exit(1);
     } catch (const std::exception& e) {
         print_error(e.what());
         return distributed_exit(1);

@@ -7,7 +7,10 @@
 // has one slice per layer, so code that walks the per-layer tensors never assumes an order.
 #pragma once
 #include <cstddef>  // size_t
+#include <string>   // std::to_string: table_size's error
 #include <vector>
+
+#include "data/common/errors.h"  // Error: a table too large
 
 #include "model/config.h"
 
@@ -72,11 +75,16 @@ std::vector<ParameterInfo> parameter_table(const GPT2Config& c);
 // only residual3 (each block's output: the next one's input) for all L, the rest for one (gpt2.h)
 std::vector<ActivationInfo> activation_table(const GPT2Config& c, int B, int T, int recompute = 0);
 
-// Total floats in a table.
+// The most floats a tensor, or a whole table, may have: sizes beyond it are an Error naming them
+// (they come from files and flags), so that no count, and no byte count made from a few of them,
+// wraps size_t.
+constexpr size_t MAX_TENSOR_FLOATS = (size_t)1 << 58;
+// Total floats in a table (each entry is at most MAX_TENSOR_FLOATS: the sum of a table cannot wrap).
 template <typename Tensors>
 size_t table_size(const std::vector<TensorInfo<Tensors>>& table) {
     size_t n = 0;
     for (const auto& e : table) n += e.count;
+    if (n > MAX_TENSOR_FLOATS) throw Error("the tensors would have " + std::to_string(n) + " floats in all, more than 2^58");
     return n;
 }
 

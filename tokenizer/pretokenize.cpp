@@ -60,12 +60,21 @@ void pretokenize_specials(const char* s, size_t n, const std::vector<std::string
                           const std::function<void(const char* text, size_t len)>& text,
                           const std::function<void(size_t k)>& special) {
     std::string_view all(s, n);
+    // next[k]: where specials[k] next occurs at or after i (n: nowhere), found again only once i
+    // has passed it. subtle: searching every special from i at every match was quadratic (a text
+    // of many <|endoftext|> and a vocabulary with a second special that never occurs: each match
+    // scanned the rest of the text again); an empty special would match everywhere without
+    // advancing, so it never matches (tokenizer_build refuses one in a vocabulary)
+    std::vector<size_t> next(specials.size(), n);
+    for (size_t k = 0; k < specials.size(); k++)
+        if (!specials[k].empty()) next[k] = std::min(all.find(specials[k]), n);  // npos: n
     size_t i = 0;
     while (true) {
         // the earliest special token at or after i (the longest on a tie)
         size_t best = n, best_len = 0, best_k = 0;
         for (size_t k = 0; k < specials.size(); k++) {
-            size_t p = all.find(specials[k], i);
+            if (next[k] < i) next[k] = std::min(all.find(specials[k], i), n);  // overlapped by the last match
+            size_t p = next[k];
             if (p < best || (p == best && p != n && specials[k].size() > best_len)) {
                 best = p;
                 best_len = specials[k].size();
@@ -107,6 +116,17 @@ size_t pretokenize_last_cut(const char* s, size_t n, size_t from) {
     for (size_t p = n; p-- > from;)
         if (is_cut(s, n, p)) return p;
     return 0;
+}
+
+bool pretokenize_cuttable(const char* s, size_t n) {
+    if (n > 1 && pretokenize_next_cut(s, n, 1) < n) return true;
+    // a lead byte in the last 3 whose character needs more bytes than s has left
+    for (size_t i = n > 3 ? n - 3 : 0; i < n; i++) {
+        unsigned char c = s[i];
+        size_t need = c >= 0xF8 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;  // F8..FF start nothing
+        if (i + need > n) return true;
+    }
+    return false;
 }
 
 // ----------------------------------------------------------------------------

@@ -59,6 +59,11 @@ size_t pretokenize_next_cut(const char* s, size_t n, size_t from);
 // p and before it, and a character cut off by n is not \s (unicode.h), so a cut of a prefix
 // of a stream is a cut of the whole stream.
 size_t pretokenize_last_cut(const char* s, size_t n, size_t from);
+// Whether some text holding s could be cut by the rule above strictly inside s: s has a cut after
+// its first byte, or its last character is cut short (the text's next bytes could complete it into
+// white space). A special token must not be (tokenizer_build refuses one): the parallel encoder
+// and the stream reader cut text without looking for specials, and would split it (issue 16).
+bool pretokenize_cuttable(const char* s, size_t n);
 
 // Reads `in` to its end, block_bytes at a time, and hands take() all its text, in order, in
 // non-empty chunks that end at cuts (the last one at the end of the stream): encoding the

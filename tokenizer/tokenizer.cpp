@@ -1,7 +1,7 @@
 // tokenizer.cpp: loading, the merge table, encode (serial and parallel) and decode. See tokenizer.h.
 #include "tokenizer/tokenizer.h"
 
-#include <algorithm>  // std::find
+#include <algorithm>  // std::min, std::max
 
 #include "data/common/files.h"  // Error, UsageError, file_exists
 #include "tokenizer/bpe.h"            // bpe_encode_ordinary, PieceCache
@@ -27,8 +27,42 @@ void tokenizer_load(Tokenizer& tok, const std::string& spec) {
     tokenizer_build(tok);
 }
 
+// The tokens' bytes as a trie: node 0 is the root, edge (node, byte) -> child; token_at[node] is the
+// lowest id whose bytes (read forward, or backward from the last) spell the path to node, or -1.
+struct ByteTrie {
+    std::unordered_map<uint64_t, size_t> child;  // node << 8 | byte -> node
+    std::vector<int> token_at = {-1};            // (nodes,)
+    // the child of node along byte c, 0 if none (the root is nobody's child)
+    size_t next(size_t node, char c) const {
+        auto it = child.find((uint64_t)node << 8 | (unsigned char)c);
+        return it == child.end() ? 0 : it->second;
+    }
+    void insert(const std::string& s, int id, bool backward) {
+        size_t node = 0;
+        for (size_t i = 0; i < s.size(); i++) {
+            char c = backward ? s[s.size() - 1 - i] : s[i];
+            auto [it, added] = child.emplace((uint64_t)node << 8 | (unsigned char)c, token_at.size());
+            if (added) token_at.push_back(-1);
+            node = it->second;
+        }
+        if (token_at[node] < 0) token_at[node] = id;  // on a duplicate the lower id (rank) wins
+    }
+};
+
 void tokenizer_build(Tokenizer& tok) {
-    auto is_special = [&](int id) { return std::find(tok.specials.begin(), tok.specials.end(), id) != tok.specials.end(); };
+    // a special token of no bytes would match everywhere in the text without moving on (issue 16)
+    std::vector<bool> special_id(tok.vocab.size(), false);  // (V,)
+    for (int id : tok.specials) {
+        if (id < 0 || (size_t)id >= tok.vocab.size() || tok.vocab[id].empty())
+            throw Error(tok.name + ": special token " + std::to_string(id) + " is empty or outside the vocabulary");
+        // found by test/fuzz/fuzz_vocab_llmc.cpp: an eot spelled "th " was split by the parallel encoder
+        const std::string& sp = tok.vocab[id];
+        if (pretokenize_cuttable(sp.data(), sp.size()))
+            throw Error(tok.name + ": special token " + std::to_string(id) + " '" + sp +
+                        "' holds white space or ends inside a character: encoding in parallel would split it");
+        special_id[id] = true;
+    }
+    auto is_special = [&](int id) { return special_id[id]; };
     // bytes -> id of every ordinary token; on a duplicate the lower id (rank) wins
     std::unordered_map<std::string, int> id_of;
     for (size_t t = 0; t < tok.vocab.size(); t++)
@@ -41,14 +75,31 @@ void tokenizer_build(Tokenizer& tok) {
     }
     // Every way to cut a token into two tokens is a merge producing it, ranked by its id: the rule
     // tiktoken applies (it looks pairs up by their joined bytes), so only the vocab is needed.
+    // subtle: looking up both halves of every cut by their bytes costs a token of L bytes L^2 (a
+    // trained token of 500 KB of 'a' took minutes, at every load); two tries of the ordinary tokens,
+    // one read forward and one backward, give every prefix and every suffix of a token that is a
+    // token in one walk each, so the table costs the vocabulary's bytes.
+    ByteTrie prefixes, suffixes;
+    for (size_t t = 0; t < tok.vocab.size(); t++)
+        if (!is_special((int)t)) {
+            prefixes.insert(tok.vocab[t], (int)t, false);
+            suffixes.insert(tok.vocab[t], (int)t, true);
+        }
     tok.merges.clear();
+    std::vector<int> left_id, right_id;  // (L,) id of s[0..k) and of s[k..L), or -1
     for (size_t t = 0; t < tok.vocab.size(); t++) {
         const std::string& s = tok.vocab[t];
         if (s.size() < 2 || is_special((int)t) || id_of.at(s) != (int)t) continue;
-        for (size_t k = 1; k < s.size(); k++) {
-            auto l = id_of.find(s.substr(0, k)), r = id_of.find(s.substr(k));
-            if (l == id_of.end() || r == id_of.end()) continue;
-            uint64_t key = (uint64_t)(uint32_t)l->second << 32 | (uint32_t)r->second;
+        const size_t L = s.size();
+        left_id.assign(L, -1);
+        right_id.assign(L, -1);
+        for (size_t k = 1, node = 0; k < L && (node = prefixes.next(node, s[k - 1])) != 0; k++)
+            left_id[k] = prefixes.token_at[node];
+        for (size_t k = L - 1, node = 0; k >= 1 && (node = suffixes.next(node, s[k])) != 0; k--)
+            right_id[k] = suffixes.token_at[node];
+        for (size_t k = 1; k < L; k++) {
+            if (left_id[k] < 0 || right_id[k] < 0) continue;
+            uint64_t key = (uint64_t)(uint32_t)left_id[k] << 32 | (uint32_t)right_id[k];
             tok.merges.emplace(key, (int)t);  // tokens in id order: the first (lowest) rank stays
         }
     }

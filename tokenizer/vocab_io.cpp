@@ -3,8 +3,9 @@
 
 #include <cctype>   // isxdigit
 #include <cstdint>  // int32_t
-#include <cstdlib>  // atoi, atol
+#include <cstdlib>  // strtol
 #include <cstring>  // memcpy
+#include <unordered_set>  // the special ids of a text vocabulary, once each
 
 #include "data/common/binary_header.h"  // BinaryHeader, header_parse, header_write
 #include "data/common/files.h"          // Error, read_file, AtomicFile
@@ -97,15 +98,17 @@ static void load_text(Tokenizer& tok, const std::string& path, const std::string
     long V = -1;
     if (!next_line() || std::sscanf(line.c_str(), "vocab_size %ld", &V) != 1 || V < 256 || V > (1L << 30))
         throw fail("expected 'vocab_size N' with N >= 256");
+    std::unordered_set<long> listed;  // special ids seen; subtle: a repeat would cost every match of it in encode
     while (next_line() && line.rfind("special ", 0) == 0) {
-        int id = std::atoi(line.c_str() + 8);
+        long id = std::strtol(line.c_str() + 8, nullptr, 10);
         if (id < 0 || id >= V) throw fail("special id outside the vocabulary");
-        tok.specials.push_back(id);
+        if (!listed.insert(id).second) throw fail("special id " + std::to_string(id) + " listed twice");
+        tok.specials.push_back((int)id);
     }
     for (long t = 0; t < V; t++) {
         if (t > 0 && !next_line()) throw fail("truncated: " + std::to_string(t) + " of " + std::to_string(V) + " tokens");
         size_t q = line.find(' ');
-        if (q == std::string::npos || std::atol(line.c_str()) != t || q + 1 >= line.size() || line[q + 1] != '"' ||
+        if (q == std::string::npos || std::strtol(line.c_str(), nullptr, 10) != t || q + 1 >= line.size() || line[q + 1] != '"' ||
             line.back() != '"' || line.size() < q + 3)
             throw fail("expected token " + std::to_string(t) + " as: " + std::to_string(t) + " \"bytes\"");
         std::string s;

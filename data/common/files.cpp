@@ -36,10 +36,16 @@ size_t File::read_some(void* dst, size_t n) {
 size_t File::size() const {
     struct stat st;
     if (fstat(fileno(f_), &st) != 0) throw Error(path_ + ": cannot stat (" + reason() + ")");
+    if (!S_ISREG(st.st_mode)) throw Error(path_ + ": not a regular file (a device, FIFO or directory): it has no size");
     return (size_t)st.st_size;
 }
 
 std::string read_file(const std::string& path) {
+    // subtle: /dev/zero never ends and a FIFO blocks the open until a writer comes; a whole-file
+    // reader takes regular files only (issue 16: --tokenizer /dev/zero grew without bound)
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        throw Error(path + ": not a regular file (a device, FIFO or directory)");
     File f(path);
     std::string out;
     char buf[1 << 16];

@@ -29,6 +29,11 @@ static GPT2Config read_header(File& f) {
           "header has a non-positive size");
     check(c.padded_vocab_size >= c.vocab_size, path, "header has padded vocab < vocab");
     check(c.channels % c.num_heads == 0, path, "header's channels are not divisible by heads");
+    try {
+        table_size(parameter_table(c));  // sizes whose products do not fit are refused here, by name
+    } catch (const Error& e) {
+        throw Error(path + ": header sizes too large: " + e.what());
+    }
     return c;
 }
 

@@ -49,6 +49,10 @@ static size_t read_header(File& f, size_t num_parameters, TrainState& s) {
     if (actual > expected)
         throw Error(path + ": has " + std::to_string(actual - expected) + " bytes more than the header implies");
     s.step = h[STATE_SLOT_STEP];
+    // a resume must never start from a state and a model of different steps: the name picks the model
+    const int named = saved_step_of(path, "state");
+    if (s.step < 0 || (named >= 0 && named != s.step))
+        throw Error(path + ": holds step " + std::to_string(s.step) + " but its name says step " + std::to_string(named));
     s.evals_since_best = h[STATE_SLOT_EVALS_SINCE_BEST];
     s.best_val_loss = h.get_f64(STATE_SLOT_BEST_VAL_LOSS);
     s.loader.epoch = h.get_u64(STATE_SLOT_LOADER_EPOCH);

@@ -3,6 +3,7 @@
 // table with the wrong mark must fail here rather than leave a stale gradient behind.
 #include <doctest.h>
 
+#include <climits>  // INT32_MAX
 #include <string>
 #include <vector>
 
@@ -36,4 +37,30 @@ TEST_CASE("tensors/per_layer marks exactly the tensors with one slice per layer"
     const int B = 2, T = 3;
     check_per_layer_marks(parameter_table(config_with_layers(1)), parameter_table(config_with_layers(3)));
     check_per_layer_marks(activation_table(config_with_layers(1), B, T), activation_table(config_with_layers(3), B, T));
+}
+
+// issue 16: sizes from a header or from flags whose products do not fit 64 bits (or the 2^58-float
+// limit that keeps byte counts inside them) are an Error naming the sizes, never a wrapped count
+TEST_CASE("tensors/sizes that overflow are an error, not a wrapped count") {
+    GPT2Config c = config_with_layers(3);
+    c.max_seq_len = INT32_MAX - 13;
+    c.channels = 1 << 30;
+    c.padded_vocab_size = INT32_MAX;
+    // wte alone: (2^31-1) * 2^30 floats; the old sum of the table wrapped to 0 here
+    CHECK_THROWS_WITH_AS(parameter_table(c), doctest::Contains("tensor wte would have more than 2^58 floats"), Error);
+    CHECK_THROWS_WITH_AS(parameter_table(c), doctest::Contains("C=1073741824"), Error);
+    // activations: -b and -t at their flags' limits (2^20 each) with a wide model
+    GPT2Config wide = config_with_layers(48);
+    wide.channels = 1 << 24;
+    CHECK_THROWS_WITH_AS(activation_table(wide, 1 << 20, 1 << 20), doctest::Contains("-b 1048576 -t 1048576"), Error);
+    // the limit itself: one tensor at most 2^58 floats, a table at most 2^58 in all
+    GPT2Config edge = config_with_layers(1);
+    edge.channels = 1 << 28;
+    edge.padded_vocab_size = 1 << 30;  // wte, fcw, fcprojw: exactly 2^58 floats each, allowed; their sum is not
+    std::vector<ParameterInfo> table = parameter_table(edge);
+    CHECK(table[0].count == (size_t)1 << 58);
+    CHECK_THROWS_WITH_AS(table_size(table), doctest::Contains("floats in all, more than 2^58"), Error);
+    // a real model is untouched: 124M's table
+    GPT2Config gpt2{1024, 50257, 50304, 12, 12, 768};
+    CHECK(table_size(parameter_table(gpt2)) == 124475904);
 }

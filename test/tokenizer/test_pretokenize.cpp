@@ -5,6 +5,7 @@
 #include <doctest.h>
 
 #include <algorithm>  // std::find
+#include <chrono>     // the linear-time case
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -77,6 +78,48 @@ TEST_CASE("pretokenize/specials") {
     CHECK(specials_of("<|a|", specials) == "[<|a|]");
     CHECK(specials_of("", specials) == "[]");
     CHECK(specials_of("x<|e|>", {}) == "[x<|e|>]");  // no specials: all text
+    // overlapping specials: the earlier wins, and the later is looked for again after it
+    CHECK(specials_of("abab", {"ab", "ba"}) == "[]{0}[]{0}[]");
+    CHECK(specials_of("xbab", {"ab", "ba"}) == "[x]{1}[b]");
+}
+
+// issue 16: a special of no bytes matched at every byte without advancing (encode and prepare
+// never ended); now it never matches
+TEST_CASE("pretokenize/specials: an empty special never matches") {
+    CHECK(specials_of("ab<|e|>", {"", "<|e|>"}) == "[ab]{1}[]");
+    CHECK(specials_of("ab", {""}) == "[ab]");
+}
+
+// found by test/fuzz/fuzz_vocab_llmc.cpp: a special token "th " was cut by the parallel encoder
+// (tokenizer_build now refuses such a special)
+TEST_CASE("pretokenize/cuttable: a special token the cut rule could split") {
+    auto cuttable = [](const std::string& s) { return pretokenize_cuttable(s.data(), s.size()); };
+    CHECK(cuttable("th "));            // a cut before the space
+    CHECK(cuttable("a b"));
+    CHECK(cuttable("a\xc2\xa0"));      // U+00A0 is white space too
+    CHECK(cuttable("a\xe3\x80"));      // U+3000 cut short: the text's next byte may complete it
+    CHECK_FALSE(cuttable("<|endoftext|>"));
+    CHECK_FALSE(cuttable(" x"));       // a leading space is never cut from what follows it
+    CHECK_FALSE(cuttable("\n\n"));     // nor a run of white space from itself
+    CHECK_FALSE(cuttable("\xff"));      // a byte that starts no character waits for nothing
+    CHECK_FALSE(cuttable("caf\xc3\xa9"));
+}
+
+// issue 16: every match searched for every special again from there to the end of the text, so a
+// text of many <|e|> with a second special that never occurs cost (matches x text): 400,000 matches
+// in 2 MB took minutes; the search is linear now (seconds under the sanitizers' slowest build)
+TEST_CASE("pretokenize/specials: many matches stay linear") {
+    std::string text;
+    for (int i = 0; i < 400000; i++) text += "<|e|>";
+    size_t matches = 0, text_bytes = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    pretokenize_specials(
+        text.data(), text.size(), {"<|never|>", "<|e|>"}, [&](const char*, size_t len) { text_bytes += len; },
+        [&](size_t k) { matches += k == 1; });
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(matches == 400000);
+    CHECK(text_bytes == 0);
+    CHECK(s < 5.0);
 }
 
 // ----------------------------------------------------------------------------

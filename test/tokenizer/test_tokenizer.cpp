@@ -3,11 +3,14 @@
 // dev/tokenizer/gpt2_reference.mjs); round trips; the parallel encoder; `./train tokenizer ...`.
 #include <doctest.h>
 
+#include <algorithm>  // std::find: the plain merge table
+#include <chrono>     // the linear-time case
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <unistd.h>  // dup, dup2
 #include <vector>
 
@@ -286,4 +289,65 @@ TEST_CASE("tokenizer/load_for_model: the sizes must agree, fewer only for a mode
     CHECK(usage_error(load("", 512, false)) == "");
     CHECK(tok.name == dir + "/tokenizer.vocab");
     CHECK(usage_error(load("byte", 512, false)) != "");  // given explicitly, bytes are not the record
+}
+
+// ----------------------------------------------------------------------------
+// the merge table (issue 16: built in the vocabulary's bytes, not their square)
+
+// The plain merge table: every cut of every ordinary token looked up by its two halves' bytes,
+// lowest id first (what tokenizer_build computed before it walked tries).
+static std::unordered_map<uint64_t, int> plain_merges(const Tokenizer& tok) {
+    auto special = [&](int id) { return std::find(tok.specials.begin(), tok.specials.end(), id) != tok.specials.end(); };
+    std::unordered_map<std::string, int> id_of;
+    for (size_t t = 0; t < tok.vocab.size(); t++)
+        if (!special((int)t)) id_of.emplace(tok.vocab[t], (int)t);
+    std::unordered_map<uint64_t, int> merges;
+    for (size_t t = 0; t < tok.vocab.size(); t++) {
+        const std::string& s = tok.vocab[t];
+        if (s.size() < 2 || special((int)t) || id_of.at(s) != (int)t) continue;
+        for (size_t k = 1; k < s.size(); k++) {
+            auto l = id_of.find(s.substr(0, k)), r = id_of.find(s.substr(k));
+            if (l != id_of.end() && r != id_of.end())
+                merges.emplace((uint64_t)(uint32_t)l->second << 32 | (uint32_t)r->second, (int)t);
+        }
+    }
+    return merges;
+}
+
+TEST_CASE("tokenizer/build: the merge table is the plain one") {
+    // a trained vocabulary on a small alphabet (many tokens cut many ways), with a duplicate and a special
+    std::mt19937 rng(16);
+    std::string text;
+    for (int i = 0; i < 20000; i++) text += "abc "[rng() % 4];
+    WordCounts counts;
+    bpe_count_words(text.data(), text.size(), {}, counts);
+    BpeTrainOptions opt;
+    opt.vocab_size = 700;
+    opt.specials = {"<|endoftext|>"};
+    Tokenizer tok;
+    bpe_train(tok, counts, opt);
+    tok.vocab.push_back(tok.vocab[300]);  // a duplicate: the lower id keeps the merges
+    tok.vocab.push_back("ab");            // a special spelled like ordinary bytes takes no part in merges
+    tok.specials.push_back((int)tok.vocab.size() - 1);
+    tokenizer_build(tok);
+    REQUIRE(tok.merges.size() > 400);
+    CHECK(tok.merges == plain_merges(tok));
+    CHECK(gpt2().merges == plain_merges(gpt2()));  // and GPT-2's 50,000 merges (plus every other cut)
+}
+
+// issue 16: a vocabulary trained on one long word of 'a' holds tokens of half its length, and
+// every load copied both halves of every cut: a 256 KB token cost minutes; now milliseconds
+TEST_CASE("tokenizer/build: a token of 256 KB loads in linear time") {
+    Tokenizer tok;
+    tok.name = "long";
+    for (int b = 0; b < 256; b++) tok.vocab.push_back(std::string(1, (char)b));
+    for (size_t len = 2; len <= ((size_t)1 << 18); len *= 2) tok.vocab.push_back(std::string(len, 'a'));
+    auto t0 = std::chrono::steady_clock::now();
+    tokenizer_build(tok);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(s < 5.0);
+    // token 256 + k is a^(2^(k+1)), made of two a^(2^k): ids 'a' = 97, then 256, 257, ...
+    CHECK(tok.merges.at((uint64_t)97 << 32 | 97) == 256);
+    CHECK(tok.merges.at((uint64_t)272 << 32 | 272) == 273);  // a^2^17 + a^2^17 = a^2^18
+    CHECK(tokenizer_encode(tok, std::string((size_t)1 << 18, 'a')) == std::vector<int>{273});
 }

@@ -68,6 +68,15 @@ TEST_CASE("vocab_io/llm.c format byte for byte") {
     CHECK(v1.eot == (int)tok.vocab.size() - 1);
 }
 
+// The text vocabulary `text` with its last token (the special one, 263) spelled `spelling`;
+// asserts that `special_line` is there, so the case cannot pass on a changed fixture.
+static std::string with_last_token(const std::string& text, const std::string& special_line, const std::string& spelling) {
+    REQUIRE(text.find(special_line + "\n") != std::string::npos);
+    size_t last = text.rfind("\n263 ");
+    REQUIRE(last != std::string::npos);
+    return text.substr(0, last) + "\n263 " + spelling + "\n";
+}
+
 TEST_CASE("vocab_io/load malformed") {
     Tokenizer tok = awkward(), back;
     std::string dir = temp_dir("vocab_io");
@@ -85,6 +94,13 @@ TEST_CASE("vocab_io/load malformed") {
         {"/empty.vocab", "", "not a vocabulary file"},
         {"/badhex.vocab", "scratchgpt tokenizer 1\nvocab_size 256\n0 \"\\xZZ\"\n", "bad \\x escape"},
         {"/badline.vocab", "scratchgpt tokenizer 1\nvocab_size 256\n0 \"\\x00\"\n7 oops\n", "expected token 1"},
+        // issue 16: a special token spelled "" matched everywhere without moving on: encode never ended
+        {"/emptyspecial.vocab", with_last_token(text, "special 263", "\"\""), "special token 263 is empty"},
+        // found by test/fuzz/fuzz_vocab_llmc.cpp: a special with white space inside, split by the parallel encoder
+        {"/spacedspecial.vocab", with_last_token(text, "special 263", "\"th \""), "special token 263 'th ' holds white space"},
+        // a special listed again would be searched for again at every match
+        {"/twice.vocab", std::string(text).replace(text.find("special 263"), 11, "special 263\nspecial 263"),
+         "special id 263 listed twice"},
     };
     for (const Bad& b : bad) {
         CAPTURE(b.name);

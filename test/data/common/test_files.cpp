@@ -37,8 +37,11 @@ TEST_CASE("files/errors name the path") {
     std::string dir = temp_dir("files");
     CHECK(error_of([&] { File f(dir + "/missing"); }) == dir + "/missing: cannot open (No such file or directory)");
     CHECK(error_of([&] { read_file(dir + "/missing"); }) == dir + "/missing: cannot open (No such file or directory)");
-    // a directory opens, but cannot be read
-    CHECK(error_of([&] { read_file(dir); }).find(dir + ": read error") == 0);
+    // issue 16: a whole-file read takes regular files only: /dev/zero grew without bound, a FIFO
+    // without a writer blocked; a directory opens, but cannot be read; a sized format asks File::size
+    CHECK(error_of([&] { read_file(dir); }) == dir + ": not a regular file (a device, FIFO or directory)");
+    CHECK(error_of([&] { read_file("/dev/zero"); }) == "/dev/zero: not a regular file (a device, FIFO or directory)");
+    CHECK(error_of([&] { File("/dev/zero").size(); }).find("/dev/zero: not a regular file") == 0);
     CHECK_FALSE(file_exists(dir + "/missing"));
     CHECK(file_exists(dir));
 }

@@ -116,6 +116,11 @@ TEST_CASE("flags/mistakes: one wording, UsageError") {
     CHECK(usage_error({"stray"}) == "unexpected argument stray (see ./train every --help)");
     // the edges of a range are allowed
     CHECK(usage_error({"-b", "1", "-b", "1024", "--frac", "0", "--frac", "1"}) == "");
+    // issue 16, found by test/fuzz/fuzz_cli.cpp (`./train bench $'d\n2'`): a message quoting a value
+    // with a newline or an escape was two lines; control bytes are written \xHH (errors.h)
+    CHECK(usage_error({"-b", "4\n2"}) == "-b 4\\x0a2: not an integer");
+    CHECK(usage_error({"stray\x1b[2J"}) == "unexpected argument stray\\x1b[2J (see ./train every --help)");
+    CHECK(std::string(Error("a\rb\x7f").what()) == "a\\x0db\\x7f");
 }
 
 TEST_CASE("flags/positional words") {

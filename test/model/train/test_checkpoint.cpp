@@ -2,6 +2,7 @@
 #include <doctest.h>
 
 #include <csignal>       // SIGXFSZ
+#include <climits>       // INT32_MAX
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -94,6 +95,16 @@ TEST_CASE("checkpoint/malformed files give an error naming the file and the prob
         {"negative.bin", with_int(6, -16), "non-positive"},
         {"heads.bin", with_int(5, 3), "not divisible by heads"},
         {"vocab.bin", with_int(7, 30), "padded vocab < vocab"},
+        // issue 16: header only, maxT 2^31-14, C 2^30, Vp 2^31-1: the parameter count wrapped size_t to 0,
+        // which passed the size check of a header-only file
+        {"wraps.bin", [&] {
+             std::string s = good.substr(0, 1024);
+             int32_t maxT = INT32_MAX - 13, C = 1 << 30, Vp = INT32_MAX;
+             std::memcpy(&s[4 * 2], &maxT, 4);
+             std::memcpy(&s[4 * 6], &C, 4);
+             std::memcpy(&s[4 * 7], &Vp, 4);
+             return s;
+         }(), "header sizes too large"},
     };
     for (const Case& c : cases) {
         std::string path = dir + "/" + c.name;

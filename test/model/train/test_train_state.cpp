@@ -120,6 +120,9 @@ TEST_CASE("train_state/malformed files fail with one line naming the file") {
         std::memcpy(&bytes[4 * slot], &value, 4);
         return bytes;
     };
+    int32_t good_step = 0;  // header slot 2
+    std::memcpy(&good_step, &good[4 * 2], 4);
+    REQUIRE(good_step != 99);
     auto with_double = [&](int slot, double value) {
         std::string bytes = good;
         std::memcpy(&bytes[4 * slot], &value, 8);
@@ -147,6 +150,16 @@ TEST_CASE("train_state/malformed files fail with one line naming the file") {
         {"clock-negative.bin", with_double(30, -2.0), N, "corrupt header (time budget clock -2.0"},
         {"clock-nan.bin", with_double(30, std::nan("")), N, "corrupt header (time budget clock"},
         {"warmup-late.bin", with_double(32, 1e6), N, "warmup ended at 1000000.0"},
+        // issue 16: a state must agree with its own name (the name picks the model file it resumes with)
+        {"state_00000099.bin", good, N, "holds step " + std::to_string(good_step) + " but its name says step 99"},
+        {"step-negative.bin", with_int(2, -3), N, "holds step -3"},
+        // issue 16's example: the argv block rewritten to just "-b", its length fixed (find -> npos looped)
+        {"argv-just-b.bin", [&] {
+             std::string b = good.substr(0, good.size() - argv_bytes) + "-b";
+             int32_t len = 2;
+             std::memcpy(&b[4 * 4], &len, 4);
+             return b;
+         }(), N, "does not end with a NUL"},
     };
     CHECK(argv_bytes > 0);  // the cut cases above cut inside m or v, not the argv block
     for (const Case& c : cases) {
