@@ -203,7 +203,7 @@ struct GradSpan {
 // and a join per tensor; none at all when the spans are too small to repay it (parallel.h).
 static void zero_backward(const std::vector<GradSpan>& spans) {
     ProfileScope timer("zero_backward");  // --profile: the time of this call, in its layer's row
-    size_t total = 0;  // floats to clear
+    [[maybe_unused]] size_t total = 0;  // floats to clear (unused in NO_OMP builds: the pragma is all that reads it)
     for (const GradSpan& s : spans) total += s.n;
     #pragma omp parallel if(worth_threads(total))
     for (const GradSpan& s : spans) {

@@ -14,6 +14,7 @@
 #include "model/train/train_step.h"    // gpt2_train_step: the trainer's optimizer step
 #include "data/common/files.h"          // read_file
 #include "test/check.h"
+#include "test/model/hyper.h"  // hyper_default: the references' hyperparameters
 #include "test/shifted_new.h"  // new_shift_bytes: where the buffers sit
 #include "test/fixture.h"
 #include "test/model/gradcheck.h"  // random_direction_check
@@ -95,21 +96,7 @@ static ErrorStats error_stats(const float* got, const float* want, size_t n) {
     return {max_abs, scale > 0 ? max_abs / scale : max_abs};
 }
 
-// The project's two hyperparameter sets (gpt2.py HYPER), as the trainer's step configuration.
-static TrainStepConfig hyper_default() {  // warmup 2 + cosine to 10% over 10 steps, betas 0.9/0.95, wd 0.1, clip 1
-    TrainStepConfig h;
-    h.schedule.lr = 3e-4f;
-    h.schedule.warmup = 2;
-    h.schedule.total = 10;
-    h.schedule.final_frac = 0.1f;
-    h.schedule.kind = Schedule::Cosine;
-    h.adamw.beta1 = 0.9f;
-    h.adamw.beta2 = 0.95f;
-    h.adamw.eps = 1e-8f;
-    h.adamw.weight_decay = 0.1f;
-    h.grad_clip = 1.0f;
-    return h;
-}
+// The project's second hyperparameter set (gpt2.py HYPER["llmc"]; the default one is hyper.h's).
 static TrainStepConfig hyper_llmc() {  // llm.c's train_gpt2.c: lr 1e-4 constant, betas 0.9/0.999, no wd, no clipping
     TrainStepConfig h;
     h.schedule.lr = 1e-4f;

@@ -11,6 +11,7 @@
 #include "model/gpt2.h"               // GPT2, Precision
 #include "model/train/train_step.h"  // gpt2_train_step: the trainer's optimizer step
 #include "test/check.h"
+#include "test/model/hyper.h"  // hyper_default: the references' hyperparameters
 #include "test/fixture.h"
 
 #include <algorithm>  // copy
@@ -109,22 +110,6 @@ static double l2_rel(const float* got, const float* want, size_t n) {
         norm += (double)want[i] * want[i];
     }
     return std::sqrt(diff / norm);
-}
-
-// The project's default hyperparameters (gpt2.py HYPER["default"]), cosine over `steps` steps.
-static TrainStepConfig hyper_default(int steps) {
-    TrainStepConfig h;
-    h.schedule.lr = 3e-4f;
-    h.schedule.warmup = 2;
-    h.schedule.total = steps;
-    h.schedule.final_frac = 0.1f;
-    h.schedule.kind = Schedule::Cosine;
-    h.adamw.beta1 = 0.9f;
-    h.adamw.beta2 = 0.95f;
-    h.adamw.eps = 1e-8f;
-    h.adamw.weight_decay = 0.1f;
-    h.grad_clip = 1.0f;
-    return h;
 }
 
 // `steps` trainer steps on the reference batch (the same batch every step, as the reference).
