@@ -39,4 +39,7 @@ inline float bf16_to_float(bf16 h) {
 }
 
 // out[i] = bf16_round(in[i]) for i in [0,n): the weights' bf16 copy (gpt2.h).
-void bf16_round_array(bf16* out, const float* in, size_t n);
+// Inline, like bf16_round: AdamW calls it on each 1024-float chunk it has just updated.
+inline void bf16_round_array(bf16* out, const float* in, size_t n) {
+    for (size_t i = 0; i < n; i++) out[i] = bf16_round(in[i]);
+}

@@ -27,10 +27,6 @@ static inline float input_at(const GemmInput& X, size_t i, size_t j) {
     return X.b16 ? bf16_to_float(X.b16[at]) : bf16_to_float(bf16_round(X.f32[at]));
 }
 
-void bf16_round_array(bf16* out, const float* in, size_t n) {
-    for (size_t i = 0; i < n; i++) out[i] = bf16_round(in[i]);
-}
-
 // ----------------------------------------------------------------------------
 // plain version: one output element at a time, its sum in double
 
