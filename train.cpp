@@ -649,7 +649,7 @@ static int resume_main(const std::vector<std::string>& args, const std::string& 
     if (steps.empty()) throw Error(dir + ": no checkpoint to resume from (no state_*.bin)");
     TrainState state;
     GPT2Config c = checkpoint_read_config(model_path(dir, steps.back()));
-    train_state_load(state_path(dir, steps.back()), table_size(parameter_table(c)), state);
+    run_dir_load_state(dir, steps.back(), table_size(parameter_table(c)), state);
     Options saved;
     parse_train_args(saved, state.argv);
     std::vector<std::string> merged = state.argv, mine;  // mine: this command's flags, not -y nor --more-steps

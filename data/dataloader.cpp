@@ -4,13 +4,12 @@
 #include <algorithm>   // std::swap
 #include <cstring>     // strerror
 #include <cerrno>      // errno
-#include <fcntl.h>     // open
 #include <glob.h>      // glob, globfree
 #include <sys/mman.h>  // mmap, munmap, madvise
 #include <sys/stat.h>  // fstat
 #include <unistd.h>    // close
 
-#include "data/common/files.h"  // Error
+#include "data/common/files.h"  // Error, open_regular_file
 #include "data/common/splitmix.h"  // splitmix64_next: the shuffles' generator
 
 static const char* PREPARE_HINT = " (HINT: prepare the data with this run's tokenizer: ./train prepare --tokenizer ...)";
@@ -56,11 +55,13 @@ static void unmap(DataLoader& loader) {
 
 DataLoader::~DataLoader() { unmap(*this); }
 
-// Every id of a shard against opt.vocab_size, once per shard (cost: one pass over the shard).
-static void check_ids(DataLoader& loader, size_t file) {
-    if (loader.opt.vocab_size <= 0 || loader.checked[file]) return;
+// A shard's checksum (data/shard.h), then every id against opt.vocab_size: once per shard, when it is
+// first mapped (cost: two passes over the shard). Tokens in memory came from no file: ids only.
+static void check_shard(DataLoader& loader, size_t file) {
+    if (loader.checked[file]) return;
+    if (loader.memory.empty()) check_shard_tokens(loader.files[file], loader.headers[file], loader.tokens);
     size_t n = loader.headers[file].num_tokens;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; loader.opt.vocab_size > 0 && i < n; i++)
         if (loader.tokens[i] >= loader.opt.vocab_size)
             throw Error(loader.files[file] + ": token " + std::to_string(loader.tokens[i]) + " at index " +
                         std::to_string(i) + " is >= the vocabulary size " +
@@ -68,19 +69,18 @@ static void check_ids(DataLoader& loader, size_t file) {
     loader.checked[file] = 1;
 }
 
-// Makes `file` the current shard: maps it (unmapping the previous one) and checks its ids.
+// Makes `file` the current shard: maps it (unmapping the previous one) and checks it.
 static void load_shard(DataLoader& loader, size_t file) {
     if (loader.current == file) return;
     if (!loader.memory.empty()) {  // in memory: one shard, nothing to map
         loader.tokens = loader.memory.data();
         loader.current = file;
-        check_ids(loader, file);
+        check_shard(loader, file);
         return;
     }
     unmap(loader);
     const std::string& path = loader.files[file];
-    int fd = open(path.c_str(), O_RDONLY);
-    if (fd < 0) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+    int fd = open_regular_file(path);
     struct stat st;
     size_t want = SHARD_HEADER_BYTES + loader.headers[file].num_tokens * sizeof(uint16_t);
     if (fstat(fd, &st) != 0 || (size_t)st.st_size != want) {
@@ -96,7 +96,7 @@ static void load_shard(DataLoader& loader, size_t file) {
     loader.map_bytes = want;
     loader.tokens = (const uint16_t*)((const char*)p + SHARD_HEADER_BYTES);
     loader.current = file;
-    check_ids(loader, file);
+    check_shard(loader, file);
 }
 
 // Checks B, T and every header against them and the model; then goes to the first batch.

@@ -39,7 +39,7 @@ struct DataLoader {
     std::vector<std::string> files;         // the shards in glob (sorted) order; one name if in memory
     std::vector<ShardHeader> headers;       // (num shards) what each header says
     std::vector<uint16_t> memory;           // dataloader_init_tokens: the tokens; else empty
-    std::vector<char> checked;              // (num shards) 1 once a shard's ids were checked against V
+    std::vector<char> checked;              // (num shards) 1 once a shard's checksum and ids were checked
     DataLoaderState state;                  // the next batch to read
     std::vector<size_t> shard_order;        // (num shards) this epoch's order of file indices
     std::vector<size_t> batch_order;        // (batches in the current shard) window indices, in order read
@@ -55,8 +55,8 @@ struct DataLoader {
 };
 
 // pattern: a shard path or a glob of them ("out/data/tiny_train_*.bin"). Checks every header now;
-// each shard's ids are checked against opt.vocab_size when it is first mapped. Throws Error naming
-// the file: empty glob, truncated, wrong magic/version, fewer than B*T+1 tokens, ids >= V.
+// each shard's checksum and ids (against opt.vocab_size) when it is first mapped. Throws Error naming
+// the file: empty glob, truncated, wrong magic/version, damaged, fewer than B*T+1 tokens, ids >= V.
 void dataloader_init(DataLoader& loader, const std::string& pattern, int B, int T, const DataLoaderOptions& opt);
 // The same over tokens already in memory; name is used in error messages.
 void dataloader_init_tokens(DataLoader& loader, std::vector<uint16_t> tokens, const std::string& name, int B, int T,

@@ -4,6 +4,8 @@
 #include <algorithm>  // min
 #include <climits>    // INT32_MAX
 
+#include "data/common/crc32.h"  // crc32: the checksum of the tokens
+
 // Header checks point at the command that makes a good shard.
 static const char* HINT = " (HINT: write shards with `./train prepare -i TEXT -o DIR`)";
 static const HeaderFormat SHARD_FORMAT = {"token shard", SHARD_MAGIC, SHARD_VERSION, SHARD_VERSION, HINT,
@@ -24,7 +26,7 @@ void write_shard(const std::string& path, const uint16_t* tokens, size_t n, int 
     header[SHARD_SLOT_VOCAB] = vocab_size;
     header[SHARD_SLOT_BYTES] = num_bytes <= (size_t)INT32_MAX ? (int32_t)num_bytes : 0;
     AtomicFile f(path);
-    header_write(f, SHARD_FORMAT, header);
+    header_write(f, SHARD_FORMAT, header, crc32(0, tokens, n * sizeof(uint16_t)));
     // written in blocks, each checked first: a bad id throws before commit(), and the
     // AtomicFile destructor then removes the partial path.tmp
     const size_t BLOCK = 1 << 20;
@@ -58,7 +60,15 @@ ShardHeader read_shard_header(const std::string& path) {
     h.num_tokens = (size_t)count;
     h.vocab_size = vocab;
     h.num_bytes = (size_t)bytes;
+    h.has_checksum = header.has_checksums();
+    h.tokens_crc = header.body_crc();
     return h;
+}
+
+void check_shard_tokens(const std::string& path, const ShardHeader& h, const uint16_t* tokens) {
+    if (!h.has_checksum) return;  // llm.c's shard: nothing recorded to check against
+    size_t bytes = h.num_tokens * sizeof(uint16_t);
+    header_check_body(path, h.tokens_crc, crc32(0, tokens, bytes), bytes, SHARD_FORMAT);
 }
 
 bool is_shard_file(const std::string& path) {

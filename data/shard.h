@@ -5,8 +5,11 @@
 //   SHARD_SLOT_VOCAB = vocabulary size of the tokenizer that wrote it (ours; 0 = unknown, as in llm.c's shards)
 //   SHARD_SLOT_BYTES = bytes of text the tokens encode (ours; 0 = unknown): tokenizer_text_bytes,
 //                      the count the trainer's bits per byte uses per validation batch
+//   HEADER_SLOT_CHECKSUMS/_BODY_CRC/_HEADER_CRC (253..255): CRC-32s of the tokens and of the header
+//   (binary_header.h; the tokens' is checked when the DataLoader first maps the shard)
 //   every other slot 0
-// llm.c leaves slots 3 and 4 at zero and never reads them, so its shards load here and ours load there.
+// llm.c leaves slots 3, 4 and 253..255 at zero and never reads them, so its shards load here
+// (unchecked) and ours load there.
 // Not supported: llm.c's version 2 (uint32 tokens, for Llama 3). Little-endian machines only, like llm.c.
 // Reference: llm.c dev/data/data_common.py (write_datafile) and llmc/dataloader.h.
 #pragma once
@@ -29,6 +32,8 @@ struct ShardHeader {
     size_t num_tokens = 0;  // tokens after the header
     int vocab_size = 0;     // 0 if the writer did not record it (llm.c)
     size_t num_bytes = 0;   // text bytes those tokens encode; 0 if unknown
+    bool has_checksum = false;  // written with checksums (by us, not llm.c)
+    uint32_t tokens_crc = 0;    // then the CRC-32 of the tokens' bytes
 };
 
 // Writes tokens as a shard through AtomicFile (path.tmp, then rename), so an interrupted
@@ -42,6 +47,10 @@ void write_shard(const std::string& path, const uint16_t* tokens, size_t n, int 
 // Reads and checks the header: magic, version, token count against the file size.
 // Throws Error("path: ...") with a hint on each malformed case.
 ShardHeader read_shard_header(const std::string& path);
+
+// Throws Error("path: damaged: ...") if the shard has a checksum and its tokens (the file's body,
+// h.num_tokens of them, as mapped by the DataLoader) do not match it.
+void check_shard_tokens(const std::string& path, const ShardHeader& h, const uint16_t* tokens);
 
 // True if the file exists and starts with the shard magic (train.cpp tells shards from text with it).
 bool is_shard_file(const std::string& path);

@@ -8,9 +8,11 @@
 #include <fstream>
 #include <string>
 #include <vector>
+#include <sys/stat.h>   // mkfifo
 #include <sys/wait.h>   // waitpid, WEXITSTATUS
 #include <unistd.h>     // fork, execl, usleep
 
+#include "data/common/binary_header.h"  // header_seal: edited files with their checksums
 #include "data/shard.h"
 #include "model/gpt2.h"
 #include "model/train/checkpoint.h"  // gpt2_build_from_checkpoint, gpt2_save_checkpoint
@@ -168,17 +170,23 @@ TEST_CASE("cli/bad model files and shapes") {
     std::string good = read_file(dir + "/m.bin");
     write_text(dir + "/empty.bin", "");
     write_text(dir + "/short.bin", good.substr(0, good.size() / 2));
-    std::string magic = good, version = good;
+    std::string magic = good, version = good, flipped = good;
     magic[0] = 7;
     version[4] = 9;
+    header_seal(magic);  // consistent files of another kind, checksums and all
+    header_seal(version);
+    flipped[good.size() - 100] ^= 4;  // a weight's bit flipped on disk
     write_text(dir + "/magic.bin", magic);
     write_text(dir + "/version.bin", version);
+    write_text(dir + "/flipped.bin", flipped);
     const std::string base = "-i " + text + " -b 2 -t 16 -x 1 -v 0 -s 0 ";
     expect_error(base + "-e " + dir + "/nope.bin", 1, dir + "/nope.bin: cannot open");
     expect_error(base + "-e " + dir + "/empty.bin", 1, dir + "/empty.bin: truncated");
     expect_error(base + "-e " + dir + "/short.bin", 1, dir + "/short.bin: truncated");
     expect_error(base + "-e " + dir + "/magic.bin", 1, dir + "/magic.bin: not a model checkpoint");
     expect_error(base + "-e " + dir + "/version.bin", 1, dir + "/version.bin: unsupported model checkpoint version 9");
+    expect_error(base + "-e " + dir + "/flipped.bin", 1,
+                 dir + "/flipped.bin: damaged: its model checkpoint data does not match its checksum");
     expect_error("-i " + text + " -b 2 -t 32 -x 1 -e " + dir + "/m.bin", 2, "-t 32 exceeds the model's block size 16");
     // issue 16: -d 2^62 with B*T = 32 was 2^57 micro-batches, cast to int: 0
     expect_error(base + "-e " + dir + "/m.bin -d 4611686018427387904", 2,
@@ -195,17 +203,22 @@ TEST_CASE("cli/bad shards, tokens out of range, unwritable output") {
     std::string good = read_file(dir + "/good.bin");
     write_text(dir + "/empty.bin", "");
     write_text(dir + "/short.bin", good.substr(0, 1024 + 50));
-    std::string magic = good;
+    std::string magic = good, flipped = good;
     magic[0] = 1;
+    header_seal(magic);
+    flipped[1024 + 77] ^= 1;  // a token's bit flipped on disk
     write_text(dir + "/magic.bin", magic);
+    write_text(dir + "/flipped.bin", flipped);
     const std::string base = "-e l1h1c16 -b 2 -t 16 -x 1 -v 0 -s 0 ";
     expect_error(base + "-i '" + dir + "/none_*.bin'", 1, "no shard matches this pattern");
     expect_error(base + "-i " + dir + "/empty.bin", 1, dir + "/empty.bin: truncated");
     expect_error(base + "-i " + dir + "/short.bin", 1, dir + "/short.bin: truncated");
     expect_error(base + "-i " + dir + "/magic.bin", 1, dir + "/magic.bin: not a token shard");
+    expect_error(base + "-i " + dir + "/flipped.bin", 1, dir + "/flipped.bin: damaged: its token shard data does not match");
     // an llm.c shard (no vocabulary in its header) holding id 300, for a model of vocabulary 256
     std::string big = good;
     std::memset(&big[12], 0, 4);                  // header slot 3: vocabulary unknown, as llm.c writes
+    std::memset(&big[4 * 253], 0, 12);            // and no checksums (slots 253..255), as llm.c writes
     uint16_t id = 300;
     std::memcpy(&big[1024 + 2 * 150], &id, 2);    // token 150
     write_text(dir + "/big.bin", big);
@@ -442,6 +455,58 @@ TEST_CASE("cli/Ctrl-C during a long sample in training ends the sample at once, 
     CHECK(printed.find("stopped by a signal after step 1; resume with ./train -y 1 -o " + dir + "/run\n") !=
           std::string::npos);
     CHECK(file_exists(dir + "/run/state_00000001.bin"));
+}
+
+TEST_CASE("cli/a resume never pairs a state with another model file, nor goes on from a damaged one") {
+    // issue 16: model_00000010.bin replaced by step 5's weights (a whole, valid checkpoint of the same
+    // model): the state's record of its model file says they are not a pair
+    std::string dir = temp_dir("cli-pair");
+    std::string text = corpus(dir), run = dir + "/run";
+    REQUIRE(run_train(std::string(SMALL) + "-x 10 -n 5 -q 1 -i " + text + " -o " + run).status == 0);
+    const std::string model10 = read_file(run + "/model_00000010.bin"), state10 = read_file(run + "/state_00000010.bin");
+    write_text(run + "/model_00000010.bin", read_file(run + "/model_00000005.bin"));
+    expect_error("-y 1 -o " + run + " -x 12", 1,
+                 run + "/state_00000010.bin: saved with another " + run + "/model_00000010.bin than the one there now");
+    // the pair restored resumes; a bit flipped in the state's moments is damage, named
+    write_text(run + "/model_00000010.bin", model10);
+    std::string flipped = state10;
+    flipped[HEADER_BYTES + 3] ^= 0x20;
+    write_text(run + "/state_00000010.bin", flipped);
+    expect_error("-y 1 -o " + run + " -x 12", 1, run + "/state_00000010.bin: damaged: its training state data does not match");
+    write_text(run + "/state_00000010.bin", state10);
+    CHECK(run_train("-y 1 -o " + run + " -x 12").status == 0);
+}
+
+TEST_CASE("cli/FIFOs and devices given as any input are refused at once, never waited on") {
+    // issue 16: open() of a FIFO blocks until a writer comes, and these readers took it for a file.
+    // Each command runs under `timeout 20`: a reader that waits fails with 124, not a hung test.
+    std::string dir = temp_dir("cli-fifo");
+    std::string text = corpus(dir), fifo = dir + "/fifo", run = dir + "/run";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    REQUIRE(mkfifo((dir + "/w.safetensors").c_str(), 0600) == 0);  // Hugging Face's weights beside a real config
+    write_text(dir + "/config.json", "{\"n_layer\": 1, \"n_head\": 1, \"n_embd\": 16, \"n_positions\": 16, \"vocab_size\": 256}");
+    make_dir(dir + "/hf-fifo-config");  // and a Hugging Face directory whose config.json is a FIFO
+    REQUIRE(mkfifo((dir + "/hf-fifo-config/config.json").c_str(), 0600) == 0);
+    REQUIRE(run_train(std::string(SMALL) + "-x 2 -n 1 -i " + text + " -o " + run).status == 0);
+    std::remove((run + "/state_00000002.bin").c_str());
+    REQUIRE(mkfifo((run + "/state_00000002.bin").c_str(), 0600) == 0);  // the newest state a FIFO
+    const std::string small = std::string(SMALL) + "-x 1 ";
+    struct Case { std::string args, file; };
+    for (const Case& c : {Case{small + "-i " + text + " -e " + fifo, fifo},
+                          Case{small + "-i " + text + " -e /dev/zero", "/dev/zero"},
+                          Case{small + "-i " + fifo, fifo},
+                          Case{small + "-i " + text + " --tokenizer " + fifo, fifo},
+                          Case{"sample -e " + dir + "/w.safetensors", dir + "/w.safetensors"},
+                          Case{"sample -e " + dir + "/hf-fifo-config", dir + "/hf-fifo-config/config.json"},
+                          Case{"sample -e " + fifo, fifo},
+                          Case{"prepare -i " + fifo + " -o " + dir + "/data", fifo},
+                          Case{"tokenizer train --vocab-size 300 --input " + fifo + " --out " + dir + "/t.vocab", fifo},
+                          Case{"-y 1 -o " + run + " -x 3", run + "/state_00000002.bin"}}) {
+        Run r = run_shell("timeout 20 ./train " + c.args);
+        INFO("./train " << c.args << "\n  -> exit " << r.status << ": " << r.output);
+        CHECK(r.status == 1);
+        CHECK(error_line(r.output).find(c.file + ": not a regular file") != std::string::npos);
+    }
 }
 
 TEST_CASE("cli/a state saved before -q's default became 0 resumes with the old default, 1.0") {

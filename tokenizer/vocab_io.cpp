@@ -8,6 +8,7 @@
 #include <unordered_set>  // the special ids of a text vocabulary, once each
 
 #include "data/common/binary_header.h"  // BinaryHeader, header_parse, header_write
+#include "data/common/crc32.h"          // crc32: the checksum of the tokens' bytes
 #include "data/common/files.h"          // Error, read_file, AtomicFile
 
 // ----------------------------------------------------------------------------
@@ -18,6 +19,10 @@ static const HeaderFormat LLMC_TOKENIZER_FORMAT = {"llm.c tokenizer", LLMC_TOKEN
 
 static void load_llmc(Tokenizer& tok, const std::string& path, const std::string& data) {
     BinaryHeader h = header_parse(path, data.data(), data.size(), LLMC_TOKENIZER_FORMAT);
+    if (h.has_checksums()) {  // ours (llm.c writes none): the rest of the file, before it is believed
+        size_t body = data.size() - HEADER_BYTES;
+        header_check_body(path, h.body_crc(), crc32(0, data.data() + HEADER_BYTES, body), body, LLMC_TOKENIZER_FORMAT);
+    }
     int V = h[LLMC_TOKENIZER_SLOT_VOCAB];
     if (V < 256) throw Error(path + ": vocab size " + std::to_string(V) + " is below 256");
     size_t pos = HEADER_BYTES;
@@ -51,7 +56,7 @@ static void save_llmc(const Tokenizer& tok, const std::string& path) {
         body += s;
     }
     AtomicFile f(path);
-    header_write(f, LLMC_TOKENIZER_FORMAT, h);
+    header_write(f, LLMC_TOKENIZER_FORMAT, h, crc32(0, body.data(), body.size()));
     f.write(body.data(), body.size());
     f.commit();
 }

@@ -9,7 +9,9 @@
 //    a token is a quoted string; \\ \" and \xHH are its escapes (used for bytes outside printable ASCII).
 //  - llm.c's gpt2_tokenizer.bin: llm.c's header of 256 int32 (data/common/binary_header.h), slots by name:
 //        MAGIC = 20240328   VERSION = 1 or 2 (we write 2)   LLMC_TOKENIZER_SLOT_VOCAB = V
-//        LLMC_TOKENIZER_SLOT_EOT = the <|endoftext|> id (version 2; version 1 means V-1)   every other slot 0
+//        LLMC_TOKENIZER_SLOT_EOT = the <|endoftext|> id (version 2; version 1 means V-1)
+//        253..255: CRC-32s of the rest and of the header (binary_header.h; ours only, llm.c reads 0..3)
+//        every other slot 0
 //    then per token one length byte and its bytes. llm.c decodes with it.
 // Every loader throws Error naming the file on anything malformed or truncated.
 #pragma once

@@ -9,8 +9,32 @@
 
 static std::string reason() { return std::strerror(errno); }
 
-// fopen that throws Error("path: cannot open (reason)") instead of returning null
+int open_regular_file(const std::string& path) {
+    // subtle: open() of a FIFO blocks until a writer comes, unless O_NONBLOCK; a regular file
+    // ignores the flag, which is then cleared so reads block as usual
+    int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw Error(path + ": cannot open (" + reason() + ")");
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        throw Error(path + ": not a regular file (a device, FIFO or directory)");
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+// fopen that throws Error("path: cannot open (reason)") instead of returning null; a reading mode
+// opens through open_regular_file
 static FILE* open_or_fail(const std::string& path, const char* mode) {
+    if (mode[0] == 'r' && std::strchr(mode, '+') == nullptr) {
+        int fd = open_regular_file(path);
+        FILE* f = fdopen(fd, mode);
+        if (!f) {
+            close(fd);
+            throw Error(path + ": cannot open (" + reason() + ")");
+        }
+        return f;
+    }
     FILE* f = std::fopen(path.c_str(), mode);
     if (!f) throw Error(path + ": cannot open (" + reason() + ")");
     return f;
@@ -41,12 +65,7 @@ size_t File::size() const {
 }
 
 std::string read_file(const std::string& path) {
-    // subtle: /dev/zero never ends and a FIFO blocks the open until a writer comes; a whole-file
-    // reader takes regular files only (issue 16: --tokenizer /dev/zero grew without bound)
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-        throw Error(path + ": not a regular file (a device, FIFO or directory)");
-    File f(path);
+    File f(path);  // a regular file (issue 16: --tokenizer /dev/zero grew without bound)
     std::string out;
     char buf[1 << 16];
     while (size_t n = f.read_some(buf, sizeof buf)) out.append(buf, n);

@@ -19,7 +19,8 @@
 // Every failure throws Error naming the path; the destructor closes on every path out.
 class File {
 public:
-    // throws Error("path: cannot open (reason)")
+    // throws Error("path: cannot open (reason)"); a mode that reads ("rb", "r") takes regular files
+    // only (open_regular_file)
     explicit File(const std::string& path, const char* mode = "rb");
     ~File();
     File(const File&) = delete;
@@ -36,6 +37,11 @@ private:
     FILE* f_ = nullptr;
 };
 
+// open(2) of a regular file for reading, or Error "PATH: not a regular file (a device, FIFO or
+// directory)": a FIFO's open would wait for a writer and /dev/zero never ends, so no reader here
+// takes either (issue 16). The check never blocks (O_NONBLOCK until fstat has seen a regular file).
+// Returns the descriptor; the caller closes it. Every reader of a file goes through it.
+int open_regular_file(const std::string& path);
 // The whole file as bytes; throws Error naming the path if it cannot be read.
 std::string read_file(const std::string& path);
 // Size of a file in bytes, or throws.

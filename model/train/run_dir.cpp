@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "data/common/files.h"        // AtomicFile, File, make_dir, read_file
-#include "model/train/checkpoint.h"   // gpt2_save_checkpoint
+#include "model/train/checkpoint.h"   // gpt2_save_checkpoint, checkpoint_checksum
 #include "tokenizer/vocab_io.h"        // vocab_save
 
 void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep) {
     if (state.m.size() != model.num_parameters)  // a caller's slip, never a user's
         throw Error(state_path(dir, step) + ": AdamW m has " + std::to_string(state.m.size()) + " entries, the model " +
                     std::to_string(model.num_parameters) + " parameters");
-    gpt2_save_checkpoint(model, model_path(dir, step));  // the weights first,
+    state.model_checksum = gpt2_save_checkpoint(model, model_path(dir, step));  // the weights first,
     state.step = step;
     train_state_save(state_path(dir, step), state);      // then the state, which marks the pair complete
     if (keep > 0) {  // -nk: drop the oldest pairs, state first so a model never lacks its state
@@ -25,6 +25,16 @@ void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model
             std::remove(model_path(dir, steps[i]).c_str());
         }
     }
+}
+
+void run_dir_load_state(const std::string& dir, int step, size_t num_parameters, TrainState& state) {
+    TrainState loaded;
+    const std::string state_file = state_path(dir, step), model_file = model_path(dir, step);
+    train_state_load(state_file, num_parameters, loaded);
+    if (loaded.model_checksum >= 0 && loaded.model_checksum != checkpoint_checksum(model_file))
+        throw Error(state_file + ": saved with another " + model_file + " than the one there now (its checksum " +
+                    "differs): the pair is inconsistent, resume from an earlier step's pair or start anew");
+    state = std::move(loaded);
 }
 
 // main.log lines "s:STEP ...": keeps those up to `step`, rewritten atomically.

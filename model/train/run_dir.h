@@ -18,7 +18,13 @@
 // Writes DIR/model_N.bin then DIR/state_N.bin (state.step set here; state.m and state.v, all
 // num_parameters of each, filled by the caller: train.cpp gathers them under ZeRO-1); with
 // keep > 0 (-nk) removes all but the newest `keep` pairs, each state before its model.
+// state.model_checksum is set here to the model file's checkpoint_checksum.
 void run_dir_save_checkpoint(const std::string& dir, int step, const GPT2& model, TrainState& state, int keep);
+// The pair's reader, for a resume: loads DIR/state_N.bin (train_state_load, for a model of
+// num_parameters) and checks that it was saved with DIR/model_N.bin as it is now (the state's
+// model_checksum against the model file's), so a state never goes on from another model's weights.
+// A state written before issue 16 (version 1) records no model checksum and is not compared.
+void run_dir_load_state(const std::string& dir, int step, size_t num_parameters, TrainState& state);
 // Makes DIR and opens DIR/main.log: anew for a fresh run (resumed_step < 0), else for appending
 // after dropping the lines past resumed_step (a crash may have logged steps past the last
 // checkpoint). nullptr when dir is "" (no -o: no log). The file closes when the pointer goes.

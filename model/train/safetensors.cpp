@@ -3,7 +3,6 @@
 
 #include <algorithm>  // std::sort: offsets in order, for the gap/overlap check
 #include <cstring>    // memcpy: unaligned elements
-#include <fcntl.h>    // open
 #include <sys/mman.h> // mmap, munmap
 #include <sys/stat.h> // fstat
 #include <unistd.h>   // close
@@ -73,12 +72,11 @@ static SafeTensor parse_entry(const std::string& path, const std::string& name, 
 
 SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     // map the whole file read-only; the kernel pages tensors in as they are converted
-    int fd = open(path.c_str(), O_RDONLY);
-    if (fd < 0) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+    int fd = open_regular_file(path);  // a FIFO or device is refused without blocking
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
         close(fd);
-        throw Error(path + ": not a regular file");
+        throw Error(path + ": cannot stat (" + std::strerror(errno) + ")");
     }
     size_ = (size_t)st.st_size;
     if (size_ > 0) {

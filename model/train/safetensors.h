@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "data/common/files.h"  // AtomicFile
+#include "data/common/files.h"  // AtomicFile, open_regular_file
 
 // The element types read here, each converted to fp32 exactly (fp16 and bf16 have fewer bits).
 enum class SafeDtype { F32, F16, BF16 };

@@ -1,6 +1,7 @@
 // train_state.cpp: the resumable part of a run. See train_state.h.
 #include "model/train/train_state.h"
 #include "data/common/binary_header.h"  // BinaryHeader, header_read, header_write
+#include "data/common/crc32.h"          // crc32: the checksum of m, v and argv
 #include "data/common/files.h"          // File, AtomicFile, Error
 
 #include <algorithm>  // sort
@@ -8,7 +9,7 @@
 #include <cstdio>
 #include <dirent.h>   // opendir: list the saved steps
 
-static const HeaderFormat STATE_FORMAT = {"training state", STATE_MAGIC, STATE_VERSION, STATE_VERSION};
+static const HeaderFormat STATE_FORMAT = {"training state", STATE_MAGIC, STATE_VERSION, 1};
 
 // subtle: STATE_SLOT_PARAMS holds (int32_t)num_parameters, the low 32 bits. Every state ever
 // written has it (it must stay, for the bytes to stay the same), so the reader checks it: it
@@ -16,7 +17,7 @@ static const HeaderFormat STATE_FORMAT = {"training state", STATE_MAGIC, STATE_V
 static int32_t params_slot(size_t num_parameters) { return (int32_t)(uint32_t)num_parameters; }
 
 // The one writer of the header.
-static void write_header(AtomicFile& f, const TrainState& s, size_t argv_bytes) {
+static void write_header(AtomicFile& f, const TrainState& s, size_t argv_bytes, uint32_t body_crc) {
     BinaryHeader h;
     h[STATE_SLOT_STEP] = s.step;
     h[STATE_SLOT_EVALS_SINCE_BEST] = s.evals_since_best;
@@ -29,14 +30,15 @@ static void write_header(AtomicFile& f, const TrainState& s, size_t argv_bytes) 
     h.set_u64(STATE_SLOT_LOADER_RNG, s.loader.rng);
     h.set_f64(STATE_SLOT_TRAIN_SECONDS, s.train_seconds);
     h.set_f64(STATE_SLOT_WARMUP_SECONDS, s.warmup_seconds);
-    header_write(f, STATE_FORMAT, h);
+    h[STATE_SLOT_MODEL_CHECKSUM] = (int32_t)(uint32_t)s.model_checksum;
+    header_write(f, STATE_FORMAT, h, body_crc);
 }
 
 // The one reader of the header: fills everything in s but m, v and argv, checks the file's
 // size against num_parameters, and returns the bytes of the argv block that ends the file.
-static size_t read_header(File& f, size_t num_parameters, TrainState& s) {
+static size_t read_header(File& f, size_t num_parameters, TrainState& s, BinaryHeader& h) {
     const std::string& path = f.path();
-    BinaryHeader h = header_read(f, STATE_FORMAT);
+    h = header_read(f, STATE_FORMAT);
     if (h[STATE_SLOT_PARAMS] != params_slot(num_parameters))
         throw Error(path + ": the state of a model of " + std::to_string(h[STATE_SLOT_PARAMS]) +
                     " parameters, this model has " + std::to_string(num_parameters));
@@ -61,6 +63,7 @@ static size_t read_header(File& f, size_t num_parameters, TrainState& s) {
     s.loader.rng = h.get_u64(STATE_SLOT_LOADER_RNG);
     s.train_seconds = h.get_f64(STATE_SLOT_TRAIN_SECONDS);
     s.warmup_seconds = h.get_f64(STATE_SLOT_WARMUP_SECONDS);
+    s.model_checksum = h[HEADER_SLOT_VERSION] >= 2 ? (int64_t)(uint32_t)h[STATE_SLOT_MODEL_CHECKSUM] : -1;
     if (!(s.train_seconds >= 0 && s.warmup_seconds >= 0 && s.warmup_seconds <= s.train_seconds))  // NaN fails too
         throw Error(path + ": corrupt header (time budget clock " + std::to_string(s.train_seconds) +
                     " s, warmup ended at " + std::to_string(s.warmup_seconds) + " s)");
@@ -74,8 +77,12 @@ void train_state_save(const std::string& path, const TrainState& s) {
     std::string args;
     for (const std::string& a : s.argv) args += a + '\0';
     if (args.size() > (size_t)INT32_MAX) throw Error(path + ": the command line is too long to save");
+    if (s.model_checksum < 0 || s.model_checksum > UINT32_MAX)  // a caller's slip, never a user's
+        throw Error(path + ": the checksum of its model file is unknown");
+    size_t moment_bytes = s.m.size() * sizeof(float);
+    uint32_t crc = crc32(crc32(crc32(0, s.m.data(), moment_bytes), s.v.data(), moment_bytes), args.data(), args.size());
     AtomicFile f(path);
-    write_header(f, s, args.size());
+    write_header(f, s, args.size(), crc);
     f.write(s.m.data(), s.m.size() * sizeof(float));
     f.write(s.v.data(), s.v.size() * sizeof(float));
     f.write(args.data(), args.size());
@@ -85,13 +92,20 @@ void train_state_save(const std::string& path, const TrainState& s) {
 void train_state_load(const std::string& path, size_t num_parameters, TrainState& s) {
     File f(path);
     TrainState loaded;
-    size_t argv_bytes = read_header(f, num_parameters, loaded);
+    BinaryHeader h;
+    size_t argv_bytes = read_header(f, num_parameters, loaded, h);
     loaded.m.resize(num_parameters);
     loaded.v.resize(num_parameters);
-    f.read_exact(loaded.m.data(), num_parameters * sizeof(float));
-    f.read_exact(loaded.v.data(), num_parameters * sizeof(float));
+    size_t moment_bytes = num_parameters * sizeof(float);
+    f.read_exact(loaded.m.data(), moment_bytes);
+    f.read_exact(loaded.v.data(), moment_bytes);
     std::string args(argv_bytes, '\0');
     f.read_exact(&args[0], args.size());
+    if (h.has_checksums()) {  // before anything in the body is believed (a version 1 state has none)
+        uint32_t crc = crc32(crc32(crc32(0, loaded.m.data(), moment_bytes), loaded.v.data(), moment_bytes),
+                             args.data(), args.size());
+        header_check_body(path, h.body_crc(), crc, 2 * moment_bytes + args.size(), STATE_FORMAT);
+    }
     // each argument ends with a NUL, so the block does too (an empty argv is an empty block)
     if (!args.empty() && args.back() != '\0') throw Error(path + ": the saved command line does not end with a NUL");
     for (size_t start = 0; start < args.size();) {

@@ -4,6 +4,7 @@
 #include <doctest.h>
 
 #include <algorithm>
+#include <cstdio>  // fopen: a shard edited in place
 #include <set>
 #include <string>
 #include <utility>
@@ -21,6 +22,15 @@ static std::string make_shards(const std::vector<size_t>& sizes, int vocab = 0) 
         write_shard(dir + "/x_train_00000" + std::to_string(f) + ".bin", t, vocab ? vocab : 65536);
     }
     return dir;
+}
+
+// Writes the int32 value at byte offset `at` of an existing file.
+static void overwrite(const std::string& path, size_t at, int32_t value) {
+    FILE* f = std::fopen(path.c_str(), "r+b");
+    REQUIRE(f);
+    std::fseek(f, (long)at, SEEK_SET);
+    std::fwrite(&value, sizeof value, 1, f);
+    std::fclose(f);
 }
 
 // One batch: (B,T) inputs and targets.
@@ -188,15 +198,12 @@ TEST_CASE("dataloader/errors") {
     msg = error_of([&] { dataloader_init(loader, big + "/x_train_*.bin", 2, 3, opt); });
     CHECK(msg.find("x_train_000000.bin") != std::string::npos);
     CHECK(msg.find("50257") != std::string::npos);
-    // as llm.c writes them: no vocabulary recorded (slot 3 zero); shard 1 holds ids 1000..1030
+    // as llm.c writes them: no vocabulary recorded (slot 3 zero), no checksums (slots 253..255 zero);
+    // shard 1 holds ids 1000..1030
     std::string unrecorded = make_shards({25, 31});
-    for (const char* name : {"/x_train_000000.bin", "/x_train_000001.bin"}) {
-        FILE* shard = std::fopen((unrecorded + name).c_str(), "r+b");
-        int32_t zero = 0;
-        std::fseek(shard, SHARD_SLOT_VOCAB * sizeof(int32_t), SEEK_SET);
-        std::fwrite(&zero, sizeof zero, 1, shard);
-        std::fclose(shard);
-    }
+    for (const char* name : {"/x_train_000000.bin", "/x_train_000001.bin"})
+        for (int slot : {(int)SHARD_SLOT_VOCAB, HEADER_SLOT_CHECKSUMS, HEADER_SLOT_BODY_CRC, HEADER_SLOT_HEADER_CRC})
+            overwrite(unrecorded + name, slot * sizeof(int32_t), 0);
     dataloader_init(loader, unrecorded + "/x_train_*.bin", 2, 3, opt);
     for (int k = 0; k < 4; k++) next(loader);
     msg = error_of([&] { next(loader); });  // the first batch of shard 1 maps and checks it
@@ -208,6 +215,18 @@ TEST_CASE("dataloader/errors") {
     std::fclose(f);
     msg = error_of([&] { dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, DataLoaderOptions()); });
     CHECK(msg.find("x_train_000002.bin") != std::string::npos);
+}
+
+TEST_CASE("dataloader/a damaged shard is refused when first mapped, naming it") {
+    // issue 16: shard 1's tokens 2 and 3 (1002, 1003) become 1004 on disk after it was written: the headers all
+    // read, shard 0 trains, and the first batch of shard 1 says the file is damaged
+    std::string dir = make_shards({25, 31});
+    overwrite(dir + "/x_train_000001.bin", SHARD_HEADER_BYTES + 4, 1004 | 1004 << 16);  // tokens 2 and 3
+    DataLoader loader;
+    dataloader_init(loader, dir + "/x_train_*.bin", 2, 3, DataLoaderOptions());
+    for (int k = 0; k < 4; k++) next(loader);
+    std::string msg = error_of([&] { next(loader); });
+    CHECK(msg.rfind(dir + "/x_train_000001.bin: damaged: its token shard data does not match its checksum", 0) == 0);
 }
 
 TEST_CASE("dataloader/shuffle depends on every bit of the seed") {

@@ -33,9 +33,13 @@ static void write_raw_shard(const std::string& path, int32_t magic, int32_t vers
 }
 
 // The bytes of a shard built by hand from the layout in shard.h, not by write_shard:
-// 256 int32 {20240520, 1, count, vocab, bytes, 0...}, then the uint16 tokens.
-static std::string shard_bytes(const std::vector<uint16_t>& tokens, int32_t vocab, int32_t bytes) {
-    int32_t header[256] = {20240520, 1, (int32_t)tokens.size(), vocab, bytes};  // the rest zero
+// 256 int32 {20240520, 1, count, vocab, bytes, 0..., tag, tokens_crc, header_crc}, then the uint16 tokens.
+static std::string shard_bytes(const std::vector<uint16_t>& tokens, int32_t vocab, int32_t bytes, uint32_t tokens_crc,
+                               uint32_t header_crc) {
+    int32_t header[256] = {20240520, 1, (int32_t)tokens.size(), vocab, bytes};  // the rest zero, but for:
+    header[253] = 0x31435243;  // "CRC1"
+    header[254] = (int32_t)tokens_crc;
+    header[255] = (int32_t)header_crc;
     return std::string((const char*)header, sizeof header) +
            std::string((const char*)tokens.data(), tokens.size() * sizeof(uint16_t));
 }
@@ -44,12 +48,13 @@ TEST_CASE("shard/write_shard") {
     std::string dir = temp_dir("shard"), path = dir + "/a.bin";
     std::vector<uint16_t> tokens = {3, 1, 4, 1, 5, 9, 2, 6, 255};
     write_shard(path, tokens, 256, 12);
-    // llm.c's layout, byte for byte
-    CHECK(read_file(path) == shard_bytes(tokens, 256, 12));
+    // llm.c's layout, byte for byte, with the checksums llm.c does not read. The CRCs are Python's:
+    // zlib.crc32 of the 18 token bytes, and of the 1024 header bytes with slot 255 zero
+    CHECK(read_file(path) == shard_bytes(tokens, 256, 12, 0xa31d9300, 0xa91e8baa));
     CHECK(!file_exists(path + ".tmp"));
     // a text size beyond the int32 slot is recorded as unknown (0), not wrapped
     write_shard(path, tokens, 300, (size_t)1 << 33);
-    CHECK(read_file(path) == shard_bytes(tokens, 300, 0));
+    CHECK(read_file(path) == shard_bytes(tokens, 300, 0, 0xa31d9300, 0xd808de00));
 }
 
 TEST_CASE("shard/write_shard atomic") {
@@ -114,4 +119,45 @@ TEST_CASE("shard/is_shard_file") {
     CHECK(is_shard_file(dir + "/a.bin"));
     CHECK(!is_shard_file(dir + "/a.txt"));
     CHECK(!is_shard_file(dir + "/missing"));
+}
+
+TEST_CASE("shard/a bit flip in the header or the tokens is reported, naming the shard; llm.c's shards pass") {
+    std::string dir = temp_dir("shard"), path = dir + "/a.bin";
+    std::vector<uint16_t> tokens(50);
+    for (size_t i = 0; i < tokens.size(); i++) tokens[i] = (uint16_t)(i * 7 % 256);
+    write_shard(path, tokens, 256);
+    const std::string good = read_file(path);
+    ShardHeader h = read_shard_header(path);
+    CHECK(h.has_checksum);
+    check_shard_tokens(path, h, tokens.data());  // intact: passes
+    // the count (slot 2) flipped: the header's CRC, before the count is believed
+    std::string bad = good;
+    bad[8] ^= 1;
+    write_bytes(path, bad.data(), bad.size());
+    CHECK(error_of([&] { read_shard_header(path); }).rfind(path + ": damaged: its header does not match its checksum", 0) == 0);
+    // one token's bit: the header reads, the tokens do not match it (checked when the DataLoader maps it)
+    std::vector<uint16_t> flipped = tokens;
+    flipped[17] ^= 0x100;
+    std::string msg = error_of([&] { check_shard_tokens(path, h, flipped.data()); });
+    CHECK(msg.rfind(path + ": damaged: its token shard data does not match its checksum (CRC-32 of 100 bytes ", 0) == 0);
+    CHECK(msg.find("HINT: write shards with") != std::string::npos);
+    // llm.c's shard has no checksum: nothing to compare, it loads
+    write_raw_shard(path, SHARD_MAGIC, 1, 10, 10);
+    h = read_shard_header(path);
+    CHECK_FALSE(h.has_checksum);
+    check_shard_tokens(path, h, flipped.data());
+}
+
+TEST_CASE("shard/a shard sealed by Python's zlib passes its checks") {
+    // test/fuzz/seeds.py writes twenty.bin with its own CRC-32 (zlib.crc32): 20 tokens i*7 % 50
+    const std::string seed = "test/fuzz/corpus/shard/twenty.bin";
+    require_input(seed, "it is committed; run `/usr/bin/python3 test/fuzz/seeds.py` to write it again");
+    ShardHeader h = read_shard_header(seed);
+    REQUIRE(h.num_tokens == 20);
+    CHECK(h.has_checksum);
+    std::vector<uint16_t> tokens(20);
+    for (size_t i = 0; i < tokens.size(); i++) tokens[i] = (uint16_t)(i * 7 % 50);
+    check_shard_tokens(seed, h, tokens.data());
+    tokens[0] = 1;
+    CHECK(error_of([&] { check_shard_tokens(seed, h, tokens.data()); }).find("damaged") != std::string::npos);
 }

@@ -5,12 +5,14 @@ few) per harness, so that libFuzzer starts from files that load and mutates from
     python3 test/fuzz/seeds.py        # from the repository root; rewrites test/fuzz/corpus/
 
 Files written: checkpoint (a 1-layer C=4 model), train_state (6 parameters, an argv), shard (20
-tokens), vocab_text / vocab_llmc (our two vocabulary formats, 260 tokens), vocab_gpt2 (a tiny
+tokens), vocab_text / vocab_llmc (our two vocabulary formats, 260 tokens), the binary ones also with
+our checksums (as llm.c writes them and as we do), vocab_gpt2 (a tiny
 encoder.json + vocab.bpe joined by a NUL), round_trip and bpe_train (texts), cli (argv strings).
 Read by `make fuzz` and by .ci/run. Prints nothing."""
 import json
 import os
 import struct
+import zlib
 
 ROOT = "test/fuzz/corpus"
 
@@ -28,20 +30,34 @@ def header(values):
     return struct.pack("<256i", *h)
 
 
+def sealed(file):
+    """The file with our checksum slots (data/common/binary_header.h): 253 the tag "CRC1", 254 the
+    CRC-32 of the body, 255 the CRC-32 of the header with slot 255 zero."""
+    h = list(struct.unpack("<256I", file[:1024]))
+    h[253], h[254], h[255] = 0x31435243, zlib.crc32(file[1024:]), 0
+    h[255] = zlib.crc32(struct.pack("<256I", *h))
+    return struct.pack("<256I", *h) + file[1024:]
+
+
 # checkpoint: llm.c's header (magic 20240326, version 3, maxT, V, L, NH, C, Vp), then the floats
 maxT, V, L, NH, C, Vp = 2, 8, 1, 1, 4, 8
 n = Vp * C + maxT * C + L * (2 * C + 3 * C * C + 3 * C + C * C + C + 2 * C + 4 * C * C + 4 * C + 4 * C * C + C) + 2 * C
-put("checkpoint", "tiny.bin", header({0: 20240326, 1: 3, 2: maxT, 3: V, 4: L, 5: NH, 6: C, 7: Vp}) +
-    struct.pack(f"<{n}f", *[(i % 7 - 3) * 0.1 for i in range(n)]))
+tiny = header({0: 20240326, 1: 3, 2: maxT, 3: V, 4: L, 5: NH, 6: C, 7: Vp}) + struct.pack(f"<{n}f", *[(i % 7 - 3) * 0.1 for i in range(n)])
+put("checkpoint", "tiny.bin", tiny)  # as llm.c writes it
+put("checkpoint", "tiny-crc.bin", sealed(tiny))  # as we write it
 
 # train state: magic 20241127, version 1, step 2, evals 0, argv bytes, params 6; m, v; argv
 argv = b"-b\x004\x00-t\x0064\x00-i\x00data.txt\x00"
 put("train_state", "six.bin", header({0: 20241127, 1: 1, 2: 2, 4: len(argv), 5: 6, 20: 1, 22: 0, 24: 1}) +
     struct.pack("<12f", *[0.5] * 12) + argv)
+# version 2 (issue 16): slot 34 the model file's checksum, and the checksum slots
+put("train_state", "six-v2.bin", sealed(header({0: 20241127, 1: 2, 2: 2, 4: len(argv), 5: 6, 20: 1, 24: 1, 34: 12345}) +
+                                        struct.pack("<12f", *[0.5] * 12) + argv))
 
 # shard: magic 20240520, version 1, tokens, vocab, bytes; then uint16 tokens
 tokens = [i * 7 % 50 for i in range(20)]
-put("shard", "twenty.bin", header({0: 20240520, 1: 1, 2: len(tokens), 3: 50, 4: 40}) + struct.pack(f"<{len(tokens)}H", *tokens))
+put("shard", "twenty.bin", sealed(header({0: 20240520, 1: 1, 2: len(tokens), 3: 50, 4: 40}) +
+                                  struct.pack(f"<{len(tokens)}H", *tokens)))
 put("shard", "llmc.bin", header({0: 20240520, 1: 1, 2: 9}) + struct.pack("<9H", *range(9)))
 
 # our vocabularies: 256 bytes, three merges, <|endoftext|> as the special
@@ -65,6 +81,8 @@ text += "".join("%d %s\n" % (i, quote(t)) for i, t in enumerate(vocab))
 put("vocab_text", "small.vocab", text)
 put("vocab_llmc", "small.bin", header({0: 20240328, 1: 2, 2: len(vocab), 3: len(vocab) - 1}) +
     b"".join(bytes([len(t)]) + t for t in vocab))
+put("vocab_llmc", "small-crc.bin", sealed(header({0: 20240328, 1: 2, 2: len(vocab), 3: len(vocab) - 1}) +
+                                          b"".join(bytes([len(t)]) + t for t in vocab)))
 
 
 # GPT-2's files: bytes spelled as printable code points (bytes_to_unicode), merges as "left right"

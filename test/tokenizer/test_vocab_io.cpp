@@ -3,9 +3,11 @@
 #include <doctest.h>
 
 #include <cstdio>
+#include <cstring>  // memset
 #include <string>
 #include <vector>
 
+#include "data/common/binary_header.h"  // header_seal, the checksum slots
 #include "data/common/files.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/vocab_io.h"
@@ -59,7 +61,12 @@ TEST_CASE("vocab_io/llm.c format byte for byte") {
     Tokenizer tok = awkward();
     std::string dir = temp_dir("vocab_io");
     vocab_save(tok, dir + "/tok.bin");
-    CHECK(read_file(dir + "/tok.bin") == llmc_tokenizer_bytes(tok.vocab, 2, tok.eot));
+    // llm.c's bytes but for the checksum slots 253..255, which llm.c writes as 0 and never reads
+    std::string ours = read_file(dir + "/tok.bin");
+    REQUIRE(ours.size() > HEADER_BYTES);
+    CHECK(ours.compare(4 * HEADER_SLOT_CHECKSUMS, 4, "CRC1") == 0);
+    std::memset(&ours[4 * HEADER_SLOT_CHECKSUMS], 0, 3 * 4);
+    CHECK(ours == llmc_tokenizer_bytes(tok.vocab, 2, tok.eot));
     // version 1 (llm.c's first) has no eot slot: the eot is the last token, as in GPT-2's
     write_bytes(dir + "/v1.bin", llmc_tokenizer_bytes(tok.vocab, 1, 0));
     Tokenizer v1;
@@ -83,12 +90,19 @@ TEST_CASE("vocab_io/load malformed") {
     vocab_save(tok, dir + "/good.vocab");
     vocab_save(tok, dir + "/good.bin");
     std::string text = read_file(dir + "/good.vocab"), bin = read_file(dir + "/good.bin");
+    auto sealed = [](std::string bytes) {  // an edit as a writer would have made it, checksums and all
+        header_seal(bytes);
+        return bytes;
+    };
     struct Bad { const char* name; std::string data; const char* why; };
     Bad bad[] = {
         {"/cut.vocab", text.substr(0, text.size() / 2), "truncated"},
-        {"/cut.bin", bin.substr(0, bin.size() - 5), "truncated"},
+        {"/cut.bin", sealed(bin.substr(0, bin.size() - 5)), "truncated"},
         {"/header.bin", bin.substr(0, 100), "truncated: 100 bytes, shorter than the 1024-byte llm.c tokenizer header"},
-        {"/version.bin", std::string(bin).replace(4, 1, "\x03"), "unsupported llm.c tokenizer version 3 (expected 1 or 2)"},
+        {"/version.bin", sealed(std::string(bin).replace(4, 1, "\x03")), "unsupported llm.c tokenizer version 3 (expected 1 or 2)"},
+        // issue 16: damage on disk (a byte of a token, not resealed), and a cut file as it is (not resealed)
+        {"/flipped.bin", std::string(bin).replace(HEADER_BYTES + 20, 1, "\x7f"), "damaged: its llm.c tokenizer data does not match"},
+        {"/cut-unsealed.bin", bin.substr(0, bin.size() - 5), "damaged: its llm.c tokenizer data does not match"},
         {"/version.vocab", "scratchgpt tokenizer 9\n", "not a vocabulary of this version"},
         {"/garbage.vocab", "hello\n", "not a vocabulary file"},
         {"/empty.vocab", "", "not a vocabulary file"},

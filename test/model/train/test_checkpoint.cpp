@@ -10,6 +10,7 @@
 
 #include "model/train/checkpoint.h"
 #include "model/gpt2.h"
+#include "data/common/binary_header.h"  // header_seal: edited headers with their checksums
 #include "data/common/files.h"
 #include "test/check.h"
 
@@ -47,14 +48,19 @@ TEST_CASE("checkpoint/round trip is byte-identical") {
 
 TEST_CASE("checkpoint/checkpoint_save writes llm.c's layout byte for byte") {
     // the expected bytes are built by hand from the layout in checkpoint.h, not by checkpoint.cpp:
-    // 256 int32 {20240326, 3, maxT, V, L, NH, C, Vp, 0...}, then the floats
+    // 256 int32 {20240326, 3, maxT, V, L, NH, C, Vp, 0..., tag, CRC, CRC}, then the floats; llm.c
+    // reads slots 0..7 only. The CRCs are Python's: zlib.crc32 of the 20 float bytes, and of the
+    // 1024 header bytes with slot 255 zero.
     std::string dir = temp_dir("ckpt-bytes");
     GPT2Config c;
     c.max_seq_len = 8, c.vocab_size = 37, c.num_layers = 2, c.num_heads = 2, c.channels = 16, c.padded_vocab_size = 128;
     std::vector<float> params(5);
     for (size_t i = 0; i < params.size(); i++) params[i] = 0.25f * (float)i - 1.0f;
-    checkpoint_save(dir + "/m.bin", c, params.data(), params.size());
-    int32_t header[256] = {20240326, 3, 8, 37, 2, 2, 16, 128};  // the rest zero
+    CHECK(checkpoint_save(dir + "/m.bin", c, params.data(), params.size()) == 0x119485acu);
+    int32_t header[256] = {20240326, 3, 8, 37, 2, 2, 16, 128};  // the rest zero, but for:
+    header[253] = 0x31435243;                                   // the bytes "CRC1": checksums follow
+    header[254] = 0x030269ab;                                   // CRC-32 of the floats
+    header[255] = 0x119485ac;                                   // CRC-32 of the header
     std::string want = std::string((const char*)header, sizeof header) +
                        std::string((const char*)params.data(), params.size() * sizeof(float));
     CHECK(read_file(dir + "/m.bin") == want);
@@ -65,6 +71,7 @@ TEST_CASE("checkpoint/checkpoint_save writes llm.c's layout byte for byte") {
     CHECK(back.num_heads == 2);
     CHECK(back.channels == 16);
     CHECK(back.padded_vocab_size == 128);
+    CHECK(checkpoint_checksum(dir + "/m.bin") == 0x119485ac);
 }
 
 TEST_CASE("checkpoint/malformed files give an error naming the file and the problem") {
@@ -73,9 +80,18 @@ TEST_CASE("checkpoint/malformed files give an error naming the file and the prob
     gpt2_build_from_descriptor(model, "l2h2c16", 8, 37, 42);
     gpt2_save_checkpoint(model, dir + "/good.bin");
     const std::string good = read_file(dir + "/good.bin");
+    // a file whose header says `value` in slot `index`, checksums resealed (header_seal): what a
+    // writer with that slip would have made, so the check behind the checksum is what answers
     auto with_int = [&](int index, int32_t value) {
         std::string s = good;
         std::memcpy(&s[4 * index], &value, 4);
+        header_seal(s);
+        return s;
+    };
+    // the good file with one bit flipped, not resealed: damage on disk
+    auto flipped = [&](size_t byte, int bit) {
+        std::string s = good;
+        s[byte] = (char)(s[byte] ^ (1 << bit));
         return s;
     };
     struct Case {
@@ -103,8 +119,14 @@ TEST_CASE("checkpoint/malformed files give an error naming the file and the prob
              std::memcpy(&s[4 * 2], &maxT, 4);
              std::memcpy(&s[4 * 6], &C, 4);
              std::memcpy(&s[4 * 7], &Vp, 4);
+             header_seal(s);
              return s;
          }(), "header sizes too large"},
+        // issue 16: a bit flip is reported as such, in the weights or in the header (the channels here)
+        {"flip-weights.bin", flipped(good.size() - 3, 6),
+         "damaged: its model checkpoint data does not match its checksum (CRC-32 of "},
+        {"flip-header.bin", flipped(4 * 6, 0), "damaged: its header does not match its checksum"},
+        {"flip-magic.bin", flipped(0, 3), "damaged: its header does not match its checksum"},
     };
     for (const Case& c : cases) {
         std::string path = dir + "/" + c.name;
@@ -147,4 +169,21 @@ TEST_CASE("checkpoint/a full disk during the write keeps the previous file") {
     CHECK(msg.find(dir + "/m.bin: write failed") != std::string::npos);
     CHECK(read_file(dir + "/m.bin") == before);      // the previous checkpoint survives, whole
     CHECK_FALSE(file_exists(dir + "/m.bin.tmp"));     // and no partial file is left behind
+}
+
+TEST_CASE("checkpoint/a checkpoint sealed by Python's zlib loads, and fails once a bit flips") {
+    // test/fuzz/seeds.py writes tiny-crc.bin with its own CRC-32 (zlib.crc32): the checksum slots
+    // are the documented ones, computed apart from this code
+    const std::string seed = "test/fuzz/corpus/checkpoint/tiny-crc.bin";
+    require_input(seed, "it is committed; run `/usr/bin/python3 test/fuzz/seeds.py` to write it again");
+    GPT2Config c;
+    std::vector<float> params;
+    checkpoint_load(seed, c, params);
+    CHECK(c.channels == 4);
+    CHECK(checkpoint_checksum(seed) >= 0);
+    std::string dir = temp_dir("ckpt-seed"), bytes = read_file(seed);
+    bytes[bytes.size() - 1] ^= 1;
+    write_bytes(dir + "/flip.bin", bytes);
+    CHECK(error_of([&] { checkpoint_load(dir + "/flip.bin", c, params); }).find("damaged") != std::string::npos);
+    CHECK(checkpoint_checksum("test/fuzz/corpus/checkpoint/tiny.bin") == -1);  // llm.c's: none
 }
