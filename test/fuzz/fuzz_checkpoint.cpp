@@ -7,7 +7,7 @@
 #include "model/train/checkpoint.h"  // checkpoint_read_config, gpt2_build_from_checkpoint
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string path = fuzz_file(data, size, "model.bin");
+    const std::string path = fuzz_binary_file(data, size, "model.bin");
     GPT2Config c{};
     if (!fuzz_expect_errors([&] { c = checkpoint_read_config(path); })) return 0;
     fuzz_expect_errors([&] { gpt2_memory(c, 1, 1, 0, Precision::fp32); });

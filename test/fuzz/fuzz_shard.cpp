@@ -10,7 +10,7 @@
 #include "data/shard.h"       // read_shard_header
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string path = fuzz_file(data, size, "shard_000000.bin");
+    const std::string path = fuzz_binary_file(data, size, "shard_000000.bin");
     ShardHeader h;
     if (!fuzz_expect_errors([&] { h = read_shard_header(path); })) return 0;
     // B and T from the input's length: small, and different across inputs

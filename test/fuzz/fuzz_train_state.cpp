@@ -8,7 +8,7 @@
 #include "model/train/train_state.h"  // train_state_load, saved_step_of
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string path = fuzz_file(data, size, "state_00000001.bin");
+    const std::string path = fuzz_binary_file(data, size, "state_00000001.bin");
     uint32_t params = 6;  // the seeds' model
     if (size >= 4 * (STATE_SLOT_PARAMS + 1)) std::memcpy(&params, data + 4 * STATE_SLOT_PARAMS, 4);
     TrainState s;

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (bytes.size() < 4) bytes.resize(4);
     const int32_t magic = LLMC_TOKENIZER_MAGIC;
     std::memcpy(bytes.data(), &magic, 4);
-    const std::string path = fuzz_file(bytes.data(), bytes.size(), "tok.bin");
+    const std::string path = fuzz_binary_file(bytes.data(), bytes.size(), "tok.bin");
     Tokenizer tok;
     if (fuzz_expect_errors([&] { tokenizer_load(tok, path); })) fuzz_check_round_trip(tok, fuzz_text_with_specials(tok));
     return 0;
