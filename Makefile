@@ -51,7 +51,7 @@ BUILD := build/$(notdir $(CXX))$(if $(DEBUG),-debug)$(if $(SANITIZE),-san)$(if $
 LIB   := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard model/*.cpp model/*/*.cpp tokenizer/*.cpp data/*.cpp data/*/*.cpp))
 TESTS := $(patsubst %.cpp,$(BUILD)/%.o,$(filter-out test/fuzz/%,$(wildcard test/*.cpp test/*/*.cpp test/*/*/*.cpp)))
 FUZZERS := $(patsubst test/fuzz/%.cpp,%,$(wildcard test/fuzz/fuzz_*.cpp))
-.PHONY: all deps test test-all test-mpi data run clean bench bench-gemm bench-mpi FORCE gpt2-vocab gpt2-weights fuzz fuzzers
+.PHONY: all deps test test-all test-mpi data run clean bench bench-gemm bench-crc32 bench-mpi FORCE gpt2-vocab gpt2-weights fuzz fuzzers
 
 # the one binary; relinked every time so that switching flags can never leave a stale ./train
 train: $(BUILD)/train.o $(LIB) FORCE
@@ -89,6 +89,11 @@ bench:
 bench-gemm: $(BUILD)/bench_gemm_bf16
 	./$(BUILD)/bench_gemm_bf16
 $(BUILD)/bench_gemm_bf16: $(BUILD)/dev/bench_gemm_bf16.o $(LIB)
+	$(CXX) -o $@ $^ $(LDLIBS)
+# the files' checksum (data/common/crc32) against Python's zlib.crc32 on 256 MB (dev/bench_crc32.py, ~10 s)
+bench-crc32: $(BUILD)/bench_crc32
+	/usr/bin/python3 dev/bench_crc32.py $(BUILD)
+$(BUILD)/bench_crc32: $(BUILD)/dev/bench_crc32.o $(LIB)
 	$(CXX) -o $@ $^ $(LDLIBS)
 # 2 ranks x 1 thread against 1 process x 2 threads on the same global batch, small config (dev/bench_mpi.sh, ~2 min)
 bench-mpi:

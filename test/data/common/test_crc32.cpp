@@ -42,3 +42,19 @@ TEST_CASE("crc32/the 8-byte slices equal the plain loop at every length and alig
         CHECK(crc32(0, flipped.data(), flipped.size()) != whole);
     }
 }
+
+TEST_CASE("crc32/the three streams of a long buffer, joined, equal the plain loop") {
+    // 3 * 4096 bytes and up go through three interleaved pieces and crc32_join; lengths around the
+    // threshold and with tails, from odd offsets, and continued from a CRC of earlier bytes
+    std::vector<unsigned char> bytes(40000);
+    uint64_t state = 11;
+    for (unsigned char& b : bytes) b = (unsigned char)splitmix64_next(state);
+    for (size_t n : {12287, 12288, 12289, 12296, 24577, 39990})
+        for (size_t start : {0, 3}) {
+            CAPTURE(n);
+            CAPTURE(start);
+            CHECK(crc32(0, &bytes[start], n) == crc32_naive(0, &bytes[start], n));
+            uint32_t before = crc32_naive(0, bytes.data(), 5);
+            CHECK(crc32(before, &bytes[5], n) == crc32_naive(0, bytes.data(), n + 5));
+        }
+}
