@@ -16,6 +16,11 @@ static const HeaderFormat STATE_FORMAT = {"training state", STATE_MAGIC, STATE_V
 // names the mismatch ("for a model of N parameters") before the file size would only say "wrong size".
 static int32_t params_slot(size_t num_parameters) { return (int32_t)(uint32_t)num_parameters; }
 
+// The CRC-32 of the body: m, v (n floats each), then the argv block.
+static uint32_t body_crc(const float* m, const float* v, size_t n, const std::string& args) {
+    return crc32(crc32(crc32(0, m, n * sizeof(float)), v, n * sizeof(float)), args.data(), args.size());
+}
+
 // The one writer of the header.
 static void write_header(AtomicFile& f, const TrainState& s, size_t argv_bytes, uint32_t body_crc) {
     BinaryHeader h;
@@ -79,10 +84,8 @@ void train_state_save(const std::string& path, const TrainState& s) {
     if (args.size() > (size_t)INT32_MAX) throw Error(path + ": the command line is too long to save");
     if (s.model_checksum < 0 || s.model_checksum > UINT32_MAX)  // a caller's slip, never a user's
         throw Error(path + ": the checksum of its model file is unknown");
-    size_t moment_bytes = s.m.size() * sizeof(float);
-    uint32_t crc = crc32(crc32(crc32(0, s.m.data(), moment_bytes), s.v.data(), moment_bytes), args.data(), args.size());
     AtomicFile f(path);
-    write_header(f, s, args.size(), crc);
+    write_header(f, s, args.size(), body_crc(s.m.data(), s.v.data(), s.m.size(), args));
     f.write(s.m.data(), s.m.size() * sizeof(float));
     f.write(s.v.data(), s.v.size() * sizeof(float));
     f.write(args.data(), args.size());
@@ -101,11 +104,9 @@ void train_state_load(const std::string& path, size_t num_parameters, TrainState
     f.read_exact(loaded.v.data(), moment_bytes);
     std::string args(argv_bytes, '\0');
     f.read_exact(&args[0], args.size());
-    if (h.has_checksums()) {  // before anything in the body is believed (a version 1 state has none)
-        uint32_t crc = crc32(crc32(crc32(0, loaded.m.data(), moment_bytes), loaded.v.data(), moment_bytes),
-                             args.data(), args.size());
-        header_check_body(path, h.body_crc(), crc, 2 * moment_bytes + args.size(), STATE_FORMAT);
-    }
+    if (h.has_checksums())  // before anything in the body is believed (a version 1 state has none)
+        header_check_body(path, h.body_crc(), body_crc(loaded.m.data(), loaded.v.data(), num_parameters, args),
+                          2 * moment_bytes + args.size(), STATE_FORMAT);
     // each argument ends with a NUL, so the block does too (an empty argv is an empty block)
     if (!args.empty() && args.back() != '\0') throw Error(path + ": the saved command line does not end with a NUL");
     for (size_t start = 0; start < args.size();) {
