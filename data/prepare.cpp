@@ -35,6 +35,8 @@ struct InputFile {
 static InputFile stat_file(const std::string& path) {
     struct stat st;
     if (stat(path.c_str(), &st) != 0) throw Error(path + ": no such file or directory");
+    // a FIFO would block the read, a device never end (issue 16): refused before any work
+    if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file (a device, FIFO or directory)");
     InputFile f;
     f.path = path;
     f.size = (size_t)st.st_size;
@@ -47,8 +49,14 @@ static bool is_dir(const std::string& path) {
     return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// A file, or the regular non-hidden files of a directory (not recursive), sorted by name.
-static std::vector<InputFile> list_inputs(const std::string& input) {
+static bool is_regular(const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// A file, or the regular non-hidden files of a directory (not recursive), sorted by name; the
+// directory's other entries (subdirectories, FIFOs, devices, sockets) are skipped, each said unless quiet.
+static std::vector<InputFile> list_inputs(const std::string& input, bool quiet) {
     std::vector<InputFile> files;
     if (!is_dir(input)) {
         files.push_back(stat_file(input));
@@ -63,9 +71,10 @@ static std::vector<InputFile> list_inputs(const std::string& input) {
     std::sort(names.begin(), names.end());
     for (const std::string& n : names) {
         std::string path = input + "/" + n;
-        if (!is_dir(path)) files.push_back(stat_file(path));
+        if (is_regular(path)) files.push_back(stat_file(path));
+        else if (!quiet && !is_dir(path)) std::printf("prepare: skipped %s (not a regular file)\n", path.c_str());
     }
-    if (files.empty()) throw Error(input + ": no files in this directory");
+    if (files.empty()) throw Error(input + ": no regular files in this directory");
     return files;
 }
 
@@ -211,7 +220,7 @@ PrepareResult prepare(const PrepareOptions& given, const Tokenizer& tok) {
     if (tokenizer_vocab_size(tok) > SHARD_MAX_VOCAB)
         throw Error("tokenizer " + tok.name + ": " + std::to_string(tokenizer_vocab_size(tok)) +
                     " tokens do not fit the uint16 ids of a shard");
-    std::vector<InputFile> inputs = list_inputs(opt.input);
+    std::vector<InputFile> inputs = list_inputs(opt.input, opt.quiet);
     PrepareResult res;
     for (const InputFile& f : inputs) res.bytes += f.size;
 

@@ -6,6 +6,7 @@
 #include <cmath>  // llround
 #include <string>
 #include <vector>
+#include <sys/stat.h>  // mkfifo
 
 #include "data/dataloader.h"
 #include "data/prepare.h"
@@ -143,9 +144,11 @@ TEST_CASE("prepare/gpt2 across chunks") {
 
 TEST_CASE("prepare/documents") {
     // a directory: each file a document, sorted by name, each preceded by <|endoftext|> when the
-    // tokenizer has it (here: the byte tokenizer plus id 256); hidden files and subdirectories skipped
+    // tokenizer has it (here: the byte tokenizer plus id 256); hidden files, subdirectories and
+    // special files skipped (issue 16: a FIFO in the folder blocked the read until a writer came)
     std::string dir = temp_dir("prepare");
     make_dir(dir + "/docs/sub");
+    REQUIRE(mkfifo((dir + "/docs/d.fifo").c_str(), 0600) == 0);
     write_text(dir + "/docs/b.txt", "second doc");
     write_text(dir + "/docs/a.txt", "first doc");
     write_text(dir + "/docs/c.txt", "");
@@ -164,6 +167,9 @@ TEST_CASE("prepare/documents") {
     ShardHeader h = read_shard_header(r.train[0]);
     CHECK(h.vocab_size == 257);
     CHECK(h.num_bytes == 19);  // <|endoftext|> is not text
+    // given by name, a special file is refused before any work
+    opt = quiet_options(dir + "/docs/d.fifo", dir + "/out");
+    CHECK(error_of([&] { prepare(opt, tok); }) == dir + "/docs/d.fifo: not a regular file (a device, FIFO or directory)");
 }
 
 TEST_CASE("prepare/cached") {
